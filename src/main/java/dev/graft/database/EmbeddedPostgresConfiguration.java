@@ -1,0 +1,54 @@
+package dev.graft.database;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Starts a real PostgreSQL server in-process when no database is configured, so that
+ * {@code ./mvnw spring-boot:run} works on a fresh machine with nothing else installed.
+ * The data directory is kept on close (zonky deletes it by default), so state survives restarts.
+ */
+@Configuration(proxyBeanMethods = false)
+@Conditional(ExternalDatabaseNotConfigured.class)
+class EmbeddedPostgresConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    EmbeddedPostgres embeddedPostgres(DatabaseProperties properties) {
+        Path dataDirectory = properties.embedded().dataDirectory().toAbsolutePath().normalize();
+        log.info("No database configured (spring.datasource.url / graft.database.url): "
+                + "starting an embedded PostgreSQL server with its data in {}", dataDirectory);
+        try {
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDirectory)
+                    .setCleanDataDirectory(false)
+                    .setPort(properties.embedded().port())
+                    .setPGStartupWait(properties.embedded().startTimeout())
+                    .start();
+            log.info("Embedded PostgreSQL is up on 127.0.0.1:{}", postgres.getPort());
+            return postgres;
+        }
+        catch (IOException | RuntimeException e) {
+            throw new EmbeddedDatabaseStartException(dataDirectory, e);
+        }
+    }
+
+    @Bean
+    DataSource dataSource(EmbeddedPostgres postgres) {
+        HikariDataSource dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
+        dataSource.setPoolName("graft-embedded");
+        return dataSource;
+    }
+}

@@ -1,0 +1,5 @@
+package dev.graft.dataset;
+
+/** Response to a delete, shaped like OpenAI's {@code file.deleted}. */
+public record DatasetDeleted(String id, String object, boolean deleted) {
+}

@@ -1,0 +1,21 @@
+package dev.graft.dataset;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.data.domain.Limit;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Query;
+
+interface DatasetRepository extends JpaRepository<Dataset, String> {
+
+    /** Newest first; {@code limit} is one more than the page so the caller can tell has_more. */
+    @Query("select d from Dataset d order by d.seq desc")
+    List<Dataset> newestFirst(Limit limit);
+
+    @Query("select d from Dataset d where d.seq < :seq order by d.seq desc")
+    List<Dataset> newestFirstBefore(long seq, Limit limit);
+
+    @Query("select d.seq from Dataset d where d.id = :id")
+    Optional<Long> seqOf(String id);
+}

@@ -1,0 +1,17 @@
+package dev.graft.dataset;
+
+import java.util.List;
+
+/**
+ * A dataset's examples with their contents, split for training.
+ *
+ * @param labels class names; an item's {@code label} indexes this list
+ */
+public record TrainingExamples(String datasetId, String format, List<String> labels, List<Item> train, List<Item> validation) {
+
+    /**
+     * @param content {@code float[]} features (csv), {@code String} text, or {@code byte[]} image file bytes
+     */
+    public record Item(String location, int label, Object content) {
+    }
+}

@@ -1,0 +1,53 @@
+package dev.graft.inference;
+
+import java.time.Duration;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Prediction serving in the API process ({@code graft.inference.*}).
+ *
+ * @param maxInstances    instances one predict request may carry
+ * @param defaultTopK     labels returned per prediction when {@code top_k} is absent
+ * @param maxImagePixels  larger images are refused before they are decoded
+ * @param workersPerModel threads per loaded model that run batches (they share its weights)
+ * @param queueSize       requests waiting per model; a full queue answers 503 at once
+ * @param retryAfter      the {@code Retry-After} of that 503
+ * @param requestTimeout  how long a request waits for its prediction before 503
+ */
+@Validated
+@ConfigurationProperties("graft.inference")
+public record InferenceProperties(
+        @DefaultValue("64") @Min(1) @Max(10000) int maxInstances,
+        @DefaultValue("5") @Min(1) int defaultTopK,
+        @DefaultValue("40000000") @Min(1) long maxImagePixels,
+        @DefaultValue("2") @Min(1) @Max(64) int workersPerModel,
+        @DefaultValue("256") @Min(1) int queueSize,
+        @DefaultValue("1s") Duration retryAfter,
+        @DefaultValue("60s") Duration requestTimeout,
+        @DefaultValue @Valid Cache cache,
+        @DefaultValue @Valid Batching batching) {
+
+    /**
+     * Loaded models, least recently used evicted first.
+     *
+     * @param maxModels models held at once
+     * @param maxMemory approximate budget: the sum of the loaded models' artifact sizes
+     */
+    public record Cache(@DefaultValue("8") @Min(1) int maxModels, @DefaultValue("2GB") DataSize maxMemory) {
+    }
+
+    /**
+     * Dynamic batching: a worker takes the oldest waiting request, adds every request already
+     * queued, then waits up to {@code maxDelay} for more, up to {@code maxBatchSize} instances.
+     */
+    public record Batching(@DefaultValue("true") boolean enabled, @DefaultValue("32") @Min(1) int maxBatchSize,
+            @DefaultValue("2ms") Duration maxDelay) {
+    }
+}

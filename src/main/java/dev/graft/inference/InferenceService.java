@@ -1,0 +1,175 @@
+package dev.graft.inference;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.JsonNode;
+
+import dev.graft.model.ModelService;
+import dev.graft.model.ServableModel;
+import dev.graft.training.Input;
+import dev.graft.web.ApiProblem;
+import dev.graft.web.FieldError;
+import dev.graft.web.ProblemType;
+
+/**
+ * Predictions with fine-tuned models. Instances are validated against the model first, so only
+ * good inputs reach the shared batch; the model is loaded on first use and kept in
+ * {@link LoadedModels}.
+ */
+@Service
+public class InferenceService {
+
+    /** A model unloaded between lookup and submit is loaded again; this bounds the retries. */
+    private static final int ATTEMPTS = 3;
+
+    private final ModelService models;
+    private final LoadedModels loaded;
+    private final InferenceProperties properties;
+    private final InferenceMetrics metrics;
+
+    InferenceService(ModelService models, LoadedModels loaded, InferenceProperties properties, InferenceMetrics metrics) {
+        this.models = models;
+        this.loaded = loaded;
+        this.properties = properties;
+        this.metrics = metrics;
+    }
+
+    /** KServe V1 {@code {"instances": [...]}}. */
+    public Predictions predict(String id, JsonNode body, Integer topK) {
+        long start = System.nanoTime();
+        ServableModel model = models.servable(id);
+        int k = topK(topK, model);
+        JsonNode instances = body == null || !body.isObject() ? null : body.get("instances");
+        if (instances == null || !instances.isArray()) {
+            throw ApiProblem.invalidField("/instances", "is required: an array of instances");
+        }
+        checkCount(instances.size(), "/instances");
+        InstanceDecoder decoder = new InstanceDecoder(model.descriptor(), properties.maxImagePixels());
+        List<Input> inputs = new ArrayList<>(instances.size());
+        for (int i = 0; i < instances.size(); i++) {
+            inputs.add(decoder.json(i, instances.get(i)));
+        }
+        return run(model, inputs, decoder, k, start);
+    }
+
+    /** Uploaded image files, one instance each. */
+    public Predictions predictFiles(String id, List<byte[]> files, Integer topK) {
+        long start = System.nanoTime();
+        ServableModel model = models.servable(id);
+        int k = topK(topK, model);
+        checkCount(files.size(), "file");
+        InstanceDecoder decoder = new InstanceDecoder(model.descriptor(), properties.maxImagePixels());
+        List<Input> inputs = new ArrayList<>(files.size());
+        for (int i = 0; i < files.size(); i++) {
+            inputs.add(decoder.image("/instances/" + i, files.get(i)));
+        }
+        return run(model, inputs, decoder, k, start);
+    }
+
+    private Predictions run(ServableModel model, List<Input> inputs, InstanceDecoder decoder, int k, long start) {
+        if (!decoder.errors().isEmpty()) {
+            throw ApiProblem.unprocessable(decoder.errors());
+        }
+        List<float[]> probabilities = infer(model, inputs);
+        List<String> labels = model.descriptor().labels();
+        List<Predictions.Prediction> out = probabilities.stream().map(p -> top(p, labels, k)).toList();
+        metrics.latency(model.id()).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        return new Predictions(out);
+    }
+
+    private List<float[]> infer(ServableModel model, List<Input> inputs) {
+        try {
+            return inferLoaded(model, inputs);
+        }
+        catch (ApiProblem e) {
+            throw e;
+        }
+        catch (RuntimeException e) {
+            // Deleted while this request was under way (its files gone, its batcher closed): that is
+            // a 404 like any request that comes after the delete, not a 500.
+            models.servable(model.id());
+            throw e;
+        }
+    }
+
+    private List<float[]> inferLoaded(ServableModel model, List<Input> inputs) {
+        for (int attempt = 1;; attempt++) {
+            ServedModel served = loaded.acquire(model);
+            try {
+                return served.submit(inputs).get(properties.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            }
+            catch (DynamicBatcher.Unloaded e) {
+                if (attempt == ATTEMPTS) {
+                    throw unloaded(model);
+                }
+            }
+            catch (DynamicBatcher.QueueFull e) {
+                throw busy("Model " + model.id() + " has " + properties.queueSize() + " requests waiting; retry");
+            }
+            catch (TimeoutException e) {
+                throw busy("Model " + model.id() + " did not answer within " + properties.requestTimeout());
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw busy("Interrupted");
+            }
+            catch (ExecutionException e) {
+                if (!(e.getCause() instanceof DynamicBatcher.Unloaded)) {
+                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                }
+                if (attempt == ATTEMPTS) {
+                    throw unloaded(model);
+                }
+            }
+        }
+    }
+
+    private ApiProblem unloaded(ServableModel model) {
+        models.servable(model.id());
+        return busy("Model " + model.id() + " keeps being unloaded; retry");
+    }
+
+    private ApiProblem busy(String detail) {
+        ApiProblem problem = new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, ProblemType.SERVICE_UNAVAILABLE, detail);
+        problem.getHeaders().set(HttpHeaders.RETRY_AFTER,
+                Long.toString(Math.max(1, properties.retryAfter().toSeconds())));
+        return problem;
+    }
+
+    private void checkCount(int count, String location) {
+        if (count == 0) {
+            throw ApiProblem.unprocessable(List.of(new FieldError(location, "is empty; send at least one instance")));
+        }
+        if (count > properties.maxInstances()) {
+            throw ApiProblem.unprocessable(List.of(new FieldError(location, "has " + count
+                    + " instances; at most " + properties.maxInstances() + " are accepted per request")));
+        }
+    }
+
+    private int topK(Integer topK, ServableModel model) {
+        int labels = model.descriptor().labels().size();
+        if (topK == null) {
+            return Math.min(properties.defaultTopK(), labels);
+        }
+        if (topK < 1) {
+            throw ApiProblem.invalidField("top_k", "must be at least 1, was " + topK);
+        }
+        return Math.min(topK, labels);
+    }
+
+    private static Predictions.Prediction top(float[] p, List<String> labels, int k) {
+        List<Predictions.LabelScore> best = IntStream.range(0, p.length).boxed()
+                .sorted(Comparator.<Integer>comparingDouble(i -> -p[i]).thenComparing(i -> i)).limit(k)
+                .map(i -> new Predictions.LabelScore(labels.get(i), p[i])).toList();
+        return new Predictions.Prediction(best.get(0).label(), best.get(0).score(), best);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.graft.job;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.JsonNode;
+
+import dev.graft.web.ListPage;
+
+@RestController
+@RequestMapping("/v1/fine_tuning/jobs")
+class FineTuningJobController {
+
+    private final JobService jobs;
+    private final JobEventStream stream;
+
+    FineTuningJobController(JobService jobs, JobEventStream stream) {
+        this.jobs = jobs;
+        this.stream = stream;
+    }
+
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<JobView> create(@RequestBody JsonNode body,
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+        JobService.Created created = jobs.create(body, idempotencyKey);
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(HttpStatus.CREATED);
+        if (created.replayed()) {
+            response.header("Idempotent-Replayed", "true");
+        }
+        return response.body(created.job());
+    }
+
+    @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
+    ListPage<JobView> list(@RequestParam(name = "status", required = false) String status,
+            @RequestParam(name = "after", required = false) String after,
+            @RequestParam(name = "limit", required = false) Integer limit) {
+        return jobs.list(status, after, limit);
+    }
+
+    @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+    JobView get(@PathVariable String id) {
+        return jobs.get(id);
+    }
+
+    @PostMapping(path = "/{id}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
+    JobView cancel(@PathVariable String id) {
+        return jobs.cancel(id);
+    }
+
+    @GetMapping(path = "/{id}/events", produces = MediaType.APPLICATION_JSON_VALUE)
+    ListPage<JobEventView> events(@PathVariable String id, @RequestParam(name = "after", required = false) String after,
+            @RequestParam(name = "limit", required = false) Integer limit) {
+        return jobs.events(id, after, limit);
+    }
+
+    /** The same events, live: the stream ends when the job ends. */
+    @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter streamEvents(@PathVariable String id, @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+        return stream.open(id, lastEventId);
+    }
+
+    @GetMapping(path = "/{id}/checkpoints", produces = MediaType.APPLICATION_JSON_VALUE)
+    ListPage<CheckpointView> checkpoints(@PathVariable String id, @RequestParam(name = "after", required = false) String after,
+            @RequestParam(name = "limit", required = false) Integer limit) {
+        return jobs.checkpoints(id, after, limit);
+    }
+}

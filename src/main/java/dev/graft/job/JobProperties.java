@@ -1,0 +1,27 @@
+package dev.graft.job;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.Min;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The job queue's timing ({@code graft.jobs.*}). A worker renews its lease every
+ * {@code heartbeat-interval}; a job whose lease ran out ({@code lease-duration} without a
+ * heartbeat) is taken back by the reaper and resumed elsewhere from its last checkpoint.
+ */
+@Validated
+@ConfigurationProperties("graft.jobs")
+public record JobProperties(
+        @DefaultValue("3") @Min(1) int maxAttempts,
+        @DefaultValue("60s") Duration leaseDuration,
+        @DefaultValue("10s") Duration heartbeatInterval,
+        @DefaultValue("5s") Duration reaperInterval,
+        /* Idle workers wake on LISTEN/NOTIFY; this slow poll only covers a missed notification. */
+        @DefaultValue("5s") Duration pollInterval,
+        /* Off where LISTEN cannot work (a transaction-pooling PgBouncer): workers then only poll. */
+        @DefaultValue("true") boolean listen,
+        @DefaultValue("24h") Duration idempotencyWindow) {
+}

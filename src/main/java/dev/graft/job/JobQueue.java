@@ -1,0 +1,184 @@
+package dev.graft.job;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The worker side of the jobs table, in the shape every trusted PostgreSQL queue uses (River,
+ * Oban, db-scheduler): one statement claims a job and leases it, and every later write by the
+ * worker is fenced by {@code status = 'running' AND lease_token = ?}. A write that touches no row
+ * means the worker lost the job (its lease expired and the reaper gave it to someone else), and
+ * the worker must stop working on it.
+ */
+@Component
+public class JobQueue {
+
+    /** The LISTEN/NOTIFY channel on which a queued job's id is announced. */
+    public static final String NEW_JOB_CHANNEL = "graft_jobs";
+
+    private final JdbcClient jdbc;
+
+    JobQueue(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Claims the next queued job, by priority then age, and leases it to {@code workerId}.
+     * The CTE selects the row with FOR UPDATE SKIP LOCKED, so concurrent claimers each skip the
+     * rows the others are locking instead of waiting for them; the LIMIT inside the CTE keeps
+     * the claim to one row whatever plan PostgreSQL picks for the UPDATE. Commits at once: no
+     * transaction is ever held open while a job trains.
+     */
+    public Optional<JobRow> claim(String workerId, Duration lease) {
+        return jdbc.sql("""
+                WITH next AS (
+                    SELECT id FROM fine_tuning_jobs
+                    WHERE status = 'queued'
+                    ORDER BY priority DESC, seq
+                    LIMIT 1
+                    FOR UPDATE SKIP LOCKED
+                )
+                UPDATE fine_tuning_jobs j
+                SET status = 'running',
+                    attempts = j.attempts + 1,
+                    claimed_by = :worker,
+                    lease_token = gen_random_uuid(),
+                    lease_expires_at = now() + :leaseMs * interval '1 millisecond',
+                    started_at = coalesce(j.started_at, now())
+                FROM next
+                WHERE j.id = next.id
+                RETURNING j.*
+                """)
+                .param("worker", workerId)
+                .param("leaseMs", lease.toMillis())
+                .query(JobRows.MAPPER).optional();
+    }
+
+    /**
+     * Renews the lease. Empty when the lease is lost; otherwise whether a cancel was requested.
+     */
+    public Optional<Boolean> heartbeat(String jobId, UUID token, Duration lease) {
+        return jdbc.sql("""
+                UPDATE fine_tuning_jobs SET lease_expires_at = now() + :leaseMs * interval '1 millisecond'
+                WHERE id = :id AND status = 'running' AND lease_token = :token
+                RETURNING cancel_requested
+                """)
+                .param("id", jobId).param("token", token).param("leaseMs", lease.toMillis())
+                .query(Boolean.class).optional();
+    }
+
+    /** Whether the job is still ours and not asked to stop; a cheap read for the per-step check. */
+    public Optional<Boolean> cancelRequested(String jobId, UUID token) {
+        return jdbc.sql("""
+                SELECT cancel_requested FROM fine_tuning_jobs
+                WHERE id = :id AND status = 'running' AND lease_token = :token
+                """)
+                .param("id", jobId).param("token", token).query(Boolean.class).optional();
+    }
+
+    public boolean updateProgress(String jobId, UUID token, String progressJson, String metricsJson) {
+        return jdbc.sql("""
+                UPDATE fine_tuning_jobs SET progress = :progress::jsonb, metrics = coalesce(:metrics::jsonb, metrics)
+                WHERE id = :id AND status = 'running' AND lease_token = :token
+                """)
+                .param("id", jobId).param("token", token).param("progress", progressJson).param("metrics", metricsJson)
+                .update() == 1;
+    }
+
+    /** running → succeeded with the model it produced. The caller registers the model in the same transaction. */
+    public boolean succeed(String jobId, UUID token, String modelId) {
+        return jdbc.sql("""
+                UPDATE fine_tuning_jobs
+                SET status = 'succeeded', fine_tuned_model = :model, finished_at = now(),
+                    lease_token = NULL, lease_expires_at = NULL
+                WHERE id = :id AND status = 'running' AND lease_token = :token
+                """)
+                .param("id", jobId).param("token", token).param("model", modelId).update() == 1;
+    }
+
+    /** running → failed, for errors a retry cannot fix (bad data, unsupported input) or after the last attempt. */
+    public boolean fail(String jobId, UUID token, String code, String message) {
+        return jdbc.sql("""
+                UPDATE fine_tuning_jobs
+                SET status = 'failed', error_code = :code, error_message = :message, finished_at = now(),
+                    lease_token = NULL, lease_expires_at = NULL
+                WHERE id = :id AND status = 'running' AND lease_token = :token
+                """)
+                .param("id", jobId).param("token", token).param("code", code).param("message", message).update() == 1;
+    }
+
+    public boolean cancelled(String jobId, UUID token) {
+        return jdbc.sql("""
+                UPDATE fine_tuning_jobs
+                SET status = 'cancelled', finished_at = now(), lease_token = NULL, lease_expires_at = NULL
+                WHERE id = :id AND status = 'running' AND lease_token = :token
+                """)
+                .param("id", jobId).param("token", token).update() == 1;
+    }
+
+    /**
+     * running → queued, so another worker can take over at once: after an infrastructure error
+     * (the attempt counts) or on graceful shutdown ({@code countAttempt = false}: stopping a
+     * worker is not the job's fault). A job out of attempts fails instead.
+     */
+    public boolean release(String jobId, UUID token, boolean countAttempt, String reason) {
+        return jdbc.sql("""
+                UPDATE fine_tuning_jobs
+                SET attempts = CASE WHEN :countAttempt THEN attempts ELSE attempts - 1 END,
+                    status = CASE WHEN :countAttempt AND attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
+                    error_code = CASE WHEN :countAttempt AND attempts >= max_attempts THEN 'retries_exhausted' ELSE error_code END,
+                    error_message = CASE WHEN :countAttempt AND attempts >= max_attempts THEN :reason ELSE error_message END,
+                    finished_at = CASE WHEN :countAttempt AND attempts >= max_attempts THEN now() ELSE NULL END,
+                    claimed_by = NULL, lease_token = NULL, lease_expires_at = NULL
+                WHERE id = :id AND status = 'running' AND lease_token = :token
+                """)
+                .param("id", jobId).param("token", token).param("countAttempt", countAttempt).param("reason", reason)
+                .update() == 1;
+    }
+
+    /** A job the reaper took back: requeued for another attempt, or failed for good. */
+    public record Reaped(String id, JobStatus status, int attempts, String lostWorker) {
+    }
+
+    /**
+     * Takes back every job whose lease expired: its worker died or hung. The job goes back to the
+     * queue (the next worker resumes from its latest checkpoint) unless it has used all its
+     * attempts, in which case it fails with a clear error.
+     */
+    public List<Reaped> reapExpiredLeases() {
+        return jdbc.sql("""
+                WITH expired AS (
+                    SELECT id, claimed_by FROM fine_tuning_jobs
+                    WHERE status = 'running' AND lease_expires_at < now()
+                    FOR UPDATE SKIP LOCKED
+                )
+                UPDATE fine_tuning_jobs j
+                SET status = CASE WHEN j.attempts >= j.max_attempts THEN 'failed' ELSE 'queued' END,
+                    error_code = CASE WHEN j.attempts >= j.max_attempts THEN 'worker_lost' ELSE j.error_code END,
+                    error_message = CASE WHEN j.attempts >= j.max_attempts
+                        THEN 'The worker running this job stopped responding on each of its ' || j.attempts || ' attempts'
+                        ELSE j.error_message END,
+                    finished_at = CASE WHEN j.attempts >= j.max_attempts THEN now() ELSE NULL END,
+                    claimed_by = NULL, lease_token = NULL, lease_expires_at = NULL
+                FROM expired
+                WHERE j.id = expired.id
+                RETURNING j.id, j.status, j.attempts, expired.claimed_by
+                """)
+                .query((rs, i) -> new Reaped(rs.getString(1), JobStatus.fromWireName(rs.getString(2)), rs.getInt(3), rs.getString(4)))
+                .list();
+    }
+
+    /** Wakes idle workers after a job went back to the queue. */
+    public void notifyQueued(String jobId) {
+        jdbc.sql("SELECT pg_notify('" + NEW_JOB_CHANNEL + "', :id)").param("id", jobId).query().singleValue();
+    }
+
+    public Optional<JobRow> find(String jobId) {
+        return jdbc.sql("SELECT * FROM fine_tuning_jobs WHERE id = :id").param("id", jobId).query(JobRows.MAPPER).optional();
+    }
+}

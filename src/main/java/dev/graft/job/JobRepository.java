@@ -1,0 +1,119 @@
+package dev.graft.job;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The API side of the jobs table: creation, reads, and the guarded transitions a client can
+ * cause (cancel). Every transition names the state it leaves in its WHERE clause, so an API
+ * request and a worker racing on the same job cannot both win.
+ */
+@Repository
+class JobRepository {
+
+    private final JdbcClient jdbc;
+
+    JobRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    record NewJob(String id, String baseModel, String datasetId, String strategy, String hyperparameters, long seed,
+            Double validationFraction, String suffix, String metadata, int priority, int maxAttempts, String idempotencyKey, String requestHash) {
+    }
+
+    void insert(NewJob job) {
+        jdbc.sql("""
+                INSERT INTO fine_tuning_jobs (id, status, base_model, dataset_id, strategy, hyperparameters, seed,
+                                              validation_fraction, suffix, metadata, priority, max_attempts, idempotency_key, request_hash)
+                VALUES (:id, 'queued', :baseModel, :datasetId, :strategy, :hyperparameters::jsonb, :seed, :validationFraction, :suffix,
+                        :metadata::jsonb, :priority, :maxAttempts, :idempotencyKey, :requestHash)
+                """)
+                .paramSource(job)
+                .update();
+        notifyQueued(job.id());
+    }
+
+    /** Wakes idle workers; delivered when the surrounding transaction commits (or never, if it rolls back). */
+    void notifyQueued(String id) {
+        jdbc.sql("SELECT pg_notify('" + JobQueue.NEW_JOB_CHANNEL + "', :id)").param("id", id).query().singleValue();
+    }
+
+    Optional<JobRow> find(String id) {
+        return jdbc.sql("SELECT * FROM fine_tuning_jobs WHERE id = :id").param("id", id).query(JobRows.MAPPER).optional();
+    }
+
+    Optional<JobRow> findByIdempotencyKey(String key) {
+        return jdbc.sql("SELECT * FROM fine_tuning_jobs WHERE idempotency_key = :key").param("key", key)
+                .query(JobRows.MAPPER).optional();
+    }
+
+    /** Frees a key whose window has passed, so it can name a new job. */
+    void expireIdempotencyKey(String key, Duration window) {
+        jdbc.sql("""
+                UPDATE fine_tuning_jobs SET idempotency_key = NULL
+                WHERE idempotency_key = :key AND created_at < now() - :windowMs * interval '1 millisecond'
+                """)
+                .param("key", key).param("windowMs", window.toMillis()).update();
+    }
+
+    /** Newest first, optionally only one status; {@code limit} is the page size plus one. */
+    List<JobRow> page(Long beforeSeq, JobStatus status, int limit) {
+        return jdbc.sql("""
+                SELECT * FROM fine_tuning_jobs
+                WHERE (:beforeSeq::bigint IS NULL OR seq < :beforeSeq::bigint)
+                  AND (:status::text IS NULL OR status = :status::text)
+                ORDER BY seq DESC
+                LIMIT :limit
+                """)
+                .param("beforeSeq", beforeSeq)
+                .param("status", status == null ? null : status.wireName())
+                .param("limit", limit)
+                .query(JobRows.MAPPER).list();
+    }
+
+    Optional<Long> seqOf(String id) {
+        return jdbc.sql("SELECT seq FROM fine_tuning_jobs WHERE id = :id").param("id", id).query(Long.class).optional();
+    }
+
+    /** queued → cancelled. False when the job was no longer queued. */
+    boolean cancelQueued(String id) {
+        return jdbc.sql("""
+                UPDATE fine_tuning_jobs SET status = 'cancelled', finished_at = now()
+                WHERE id = :id AND status = 'queued'
+                """).param("id", id).update() == 1;
+    }
+
+    /** Asks the worker running the job to stop; it sees the flag within one training step. */
+    boolean requestCancel(String id) {
+        return jdbc.sql("""
+                UPDATE fine_tuning_jobs SET cancel_requested = true
+                WHERE id = :id AND status = 'running'
+                """).param("id", id).update() == 1;
+    }
+
+    /** Jobs that still need a dataset: it cannot be deleted under them. */
+    boolean activeJobUses(String datasetId) {
+        return jdbc.sql("""
+                SELECT EXISTS (SELECT 1 FROM fine_tuning_jobs WHERE dataset_id = :id AND status IN ('queued', 'running'))
+                """).param("id", datasetId).query(Boolean.class).single();
+    }
+
+    boolean activeJobStartsFrom(String modelId) {
+        return jdbc.sql("""
+                SELECT EXISTS (SELECT 1 FROM fine_tuning_jobs WHERE base_model = :id AND status IN ('queued', 'running'))
+                """).param("id", modelId).query(Boolean.class).single();
+    }
+
+    /** Queue depth per status, for metrics. */
+    List<StatusCount> countByStatus() {
+        return jdbc.sql("SELECT status, count(*) AS n FROM fine_tuning_jobs GROUP BY status")
+                .query((rs, i) -> new StatusCount(rs.getString("status"), rs.getLong("n"))).list();
+    }
+
+    record StatusCount(String status, long count) {
+    }
+}

@@ -1,0 +1,38 @@
+package dev.graft.job;
+
+import java.util.Map;
+
+/**
+ * The fine-tuning job object, shaped like OpenAI's {@code fine_tuning.job}. Times are unix
+ * seconds; {@code strategy} and {@code hyperparameters} are what {@code "auto"} resolved to.
+ */
+public record JobView(
+        String id,
+        String object,
+        String status,
+        String baseModel,
+        String dataset,
+        String strategy,
+        Hyperparameters hyperparameters,
+        long seed,
+        Double validationFraction,
+        String suffix,
+        Map<String, String> metadata,
+        int priority,
+        String fineTunedModel,
+        long createdAt,
+        Long startedAt,
+        Long finishedAt,
+        Error error,
+        int attempts,
+        int maxAttempts,
+        boolean cancelRequested,
+        Progress progress,
+        Map<String, Object> metrics) {
+
+    public record Error(String code, String message) {
+    }
+
+    public record Progress(int epoch, int epochs, long step, long steps) {
+    }
+}

@@ -1,0 +1,52 @@
+package dev.graft.job;
+
+import java.time.Instant;
+import java.util.Map;
+
+import org.springframework.stereotype.Component;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Builds the API objects from rows (parsing their json columns). */
+@Component
+class JobViews {
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+    private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() { };
+
+    private final JsonMapper json;
+
+    JobViews(JsonMapper json) {
+        this.json = json;
+    }
+
+    JobView job(JobRow row) {
+        return new JobView(row.id(), "fine_tuning.job", row.status().wireName(), row.baseModel(), row.datasetId(),
+                row.strategy(), json.readValue(row.hyperparameters(), Hyperparameters.class), row.seed(),
+                row.validationFraction(), row.suffix(), row.metadata() == null ? null : json.readValue(row.metadata(), STRINGS),
+                row.priority(), row.fineTunedModel(), seconds(row.createdAt()), secondsOrNull(row.startedAt()),
+                secondsOrNull(row.finishedAt()),
+                row.errorCode() == null ? null : new JobView.Error(row.errorCode(), row.errorMessage()),
+                row.attempts(), row.maxAttempts(), row.cancelRequested(),
+                row.progress() == null ? null : json.readValue(row.progress(), JobView.Progress.class),
+                row.metrics() == null ? null : json.readValue(row.metrics(), MAP));
+    }
+
+    JobEventView event(JobEventRepository.EventRow row) {
+        return new JobEventView(row.id(), "fine_tuning.job.event", row.createdAt().toInstant().getEpochSecond(), row.level(),
+                row.type(), row.message(), row.data() == null ? null : json.readValue(row.data(), MAP));
+    }
+
+    CheckpointView checkpoint(JobEventRepository.CheckpointRow row) {
+        return new CheckpointView(row.id(), "fine_tuning.job.checkpoint", row.jobId(), row.epoch(), row.step(),
+                row.metrics() == null ? null : json.readValue(row.metrics(), MAP), row.createdAt().toInstant().getEpochSecond());
+    }
+
+    private static long seconds(Instant instant) {
+        return instant.getEpochSecond();
+    }
+
+    private static Long secondsOrNull(Instant instant) {
+        return instant == null ? null : instant.getEpochSecond();
+    }
+}

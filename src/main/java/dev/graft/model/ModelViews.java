@@ -1,0 +1,86 @@
+package dev.graft.model;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import dev.graft.basemodel.BaseModelCatalog.CatalogEntry;
+import dev.graft.training.ModelDescriptor;
+import dev.graft.training.Preprocessing;
+
+/** Builds {@link ModelView}s from catalog entries and registry rows with their descriptors. */
+final class ModelViews {
+
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
+    };
+
+    private final JsonMapper json;
+
+    ModelViews(JsonMapper json) {
+        this.json = json;
+    }
+
+    static ModelView base(CatalogEntry entry) {
+        // Base inputs are adapted on the way in: channels converted and images resized to this shape.
+        ModelView.Input input = entry.inputShape() == null ? null : new ModelView.Input(entry.inputShape(), Map.of());
+        return new ModelView(entry.id(), "model", "base", entry.modality(), "not_servable", null, null, null, input, null,
+                null, entry.pretrained(), entry.strategies(), entry.description(), entry.embeddingSize(), entry.licence(),
+                entry.source(), entry.available(), entry.unavailableReason(), entry.sourceTask(), entry.sourceAccuracy());
+    }
+
+    ModelView fineTuned(ModelRegistry.ModelRow row, ModelDescriptor descriptor, String status, CatalogEntry asBase) {
+        return new ModelView(row.id(), "model", "fine_tuned", row.modality(), status, row.createdAt().getEpochSecond(),
+                row.bytes(), json.readValue(row.labels(), STRINGS), descriptor == null ? null : input(descriptor),
+                new ModelView.Lineage(row.baseModel(), row.jobId(), row.datasetId()), evaluation(row.report()),
+                asBase.pretrained(), asBase.strategies(), asBase.description(), null, null, asBase.source(), true, null,
+                null, null);
+    }
+
+    /** The report as the worker stored it, without the per-epoch history (that is the job's). */
+    private JsonNode evaluation(String report) {
+        if (report == null) {
+            return null;
+        }
+        JsonNode node = json.readTree(report);
+        if (node instanceof ObjectNode object) {
+            object.remove("history");
+        }
+        return node;
+    }
+
+    static ModelView.Input input(ModelDescriptor descriptor) {
+        Preprocessing p = descriptor.preprocessing();
+        Map<String, Object> steps = new LinkedHashMap<>();
+        switch (p.modality()) {
+            case IMAGE -> {
+                steps.put("type", "image");
+                steps.put("decode", "PNG or JPEG, converted to RGB");
+                steps.put("resize", List.of(p.image().height(), p.image().width()));
+                steps.put("interpolation", "bilinear");
+                steps.put("channels", p.image().channels());
+                steps.put("scale", "pixel / 255");
+                steps.put("mean", p.image().mean());
+                steps.put("std", p.image().std());
+            }
+            case TABULAR -> {
+                steps.put("type", "tabular");
+                steps.put("features", p.tabular().mean().length);
+                steps.put("standardize", "(x - mean) / std");
+                steps.put("mean", p.tabular().mean());
+                steps.put("std", p.tabular().std());
+            }
+            case TEXT -> {
+                steps.put("type", "text");
+                steps.put("tokenize", "lower-case words (letters and digits)");
+                steps.put("max_tokens", p.text().maxTokens());
+                steps.put("vocabulary_size", p.text().size());
+            }
+        }
+        return new ModelView.Input(descriptor.architecture().inputShape(), steps);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.graft.training;
+
+import java.awt.image.BufferedImage;
+
+/** One model input, in the raw form a dataset or an HTTP request provides. */
+public sealed interface Input {
+
+    /** A row of numeric features, in the column order the model was trained with. */
+    record Tabular(float[] features) implements Input {
+    }
+
+    /** A decoded image of any size and colour model; it is resized and converted as needed. */
+    record Image(BufferedImage image) implements Input {
+    }
+
+    /** A PNG or JPEG file's bytes. */
+    record EncodedImage(byte[] bytes) implements Input {
+    }
+
+    record Text(String text) implements Input {
+    }
+}

@@ -1,0 +1,40 @@
+package dev.graft.worker;
+
+import java.util.List;
+
+import dev.graft.basemodel.Modality;
+import dev.graft.dataset.DatasetService;
+import dev.graft.dataset.TrainingExamples;
+import dev.graft.training.Example;
+import dev.graft.training.Hyperparameters;
+import dev.graft.training.Input;
+import dev.graft.training.TrainingData;
+
+/** Translates the job's and the dataset's terms into the engine's. */
+final class TrainingInputs {
+
+    Hyperparameters hyperparameters(dev.graft.job.Hyperparameters job, long seed, int threads) {
+        return new Hyperparameters(job.nEpochs(), job.batchSize(), (float) job.learningRate(),
+                (float) job.backboneLearningRateMultiplier(), job.unfreezeLayers(), job.earlyStoppingPatience(), seed,
+                job.augment(), threads, Hyperparameters.OptimizerKind.ADAM);
+    }
+
+    TrainingData data(TrainingExamples examples) {
+        Modality modality = Modality.valueOf(DatasetService.modality(examples.format()).toUpperCase(java.util.Locale.ROOT));
+        return new TrainingData(modality, examples.labels(), examples(examples.train()), examples(examples.validation()));
+    }
+
+    private static List<Example> examples(List<TrainingExamples.Item> items) {
+        return items.stream().map(i -> new Example(input(i.content()), i.label())).toList();
+    }
+
+    private static Input input(Object content) {
+        if (content instanceof float[] features) {
+            return new Input.Tabular(features);
+        }
+        if (content instanceof byte[] bytes) {
+            return new Input.EncodedImage(bytes);
+        }
+        return new Input.Text((String) content);
+    }
+}

@@ -1,0 +1,260 @@
+package dev.graft.worker;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import ai.djl.Device;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.graft.basemodel.BaseModelCatalog;
+import dev.graft.basemodel.ImportedBase;
+import dev.graft.dataset.DatasetService;
+import dev.graft.dataset.TrainingExamples;
+import dev.graft.job.JobEventRepository;
+import dev.graft.job.JobRow;
+import dev.graft.model.ModelRegistry;
+import dev.graft.storage.ArtifactStore;
+import dev.graft.training.BaseModel;
+import dev.graft.training.CancellationToken;
+import dev.graft.training.Engines;
+import dev.graft.training.Strategy;
+import dev.graft.training.TrainingProperties;
+import dev.graft.training.TrainingRequest;
+import dev.graft.training.TrainingResult;
+import dev.graft.training.TrainingRun;
+import dev.graft.web.ApiProblem;
+
+/**
+ * Runs a fine-tuning job with the training engine: loads the dataset's split, trains from the
+ * job's base model (resuming from the job's latest checkpoint when an earlier attempt left one),
+ * and hands back the model to register. Checkpoints and the artifact live in the artifact store,
+ * so a worker on another machine sharing it can resume the job.
+ */
+@Component
+@ConditionalOnProperty(name = "graft.mode", havingValue = "worker")
+class TrainingJobExecutor implements JobExecutor {
+
+    private static final Logger log = LoggerFactory.getLogger(TrainingJobExecutor.class);
+
+    private final DatasetService datasets;
+    private final ModelRegistry models;
+    private final ArtifactStore store;
+    private final TrainingProperties training;
+    private final JsonMapper json;
+    private final TrainingInputs inputs;
+    private final BaseModelCatalog catalog;
+
+    TrainingJobExecutor(DatasetService datasets, ModelRegistry models, ArtifactStore store, TrainingProperties training,
+            JsonMapper json, BaseModelCatalog catalog) {
+        this.catalog = catalog;
+        this.datasets = datasets;
+        this.models = models;
+        this.store = store;
+        this.training = training;
+        this.json = json;
+        this.inputs = new TrainingInputs();
+    }
+
+    @Override
+    public JobOutcome execute(RunningJob running) throws IOException {
+        JobRow job = running.job();
+        Engines.ensureStarted(training.dataDirectory(), training.threads());
+        TrainingExamples examples;
+        try {
+            examples = datasets.load(job.datasetId(), job.validationFraction(), job.seed());
+        }
+        catch (ApiProblem e) {
+            throw JobFailure.invalidData("Dataset " + job.datasetId() + " is gone: " + e.getBody().getDetail());
+        }
+        TrainingRequest request;
+        try {
+            request = new TrainingRequest(base(job.baseModel()), Strategy.fromWireName(job.strategy()),
+                    inputs.hyperparameters(json.readValue(job.hyperparameters(), dev.graft.job.Hyperparameters.class), job.seed(),
+                            training.threads()),
+                    inputs.data(examples), job.datasetId(), outputDirectory(job),
+                    store.directory(checkpointPrefix(job)), resumePoint(running), device(running.device()));
+        }
+        catch (IllegalArgumentException e) {
+            throw JobFailure.invalidData(e.getMessage());
+        }
+        int epochs = request.hyperparameters().epochs();
+        CancellationToken token = new CancellationToken();
+        JobProgress listener = new JobProgress(running, token, epochs, checkpointPrefix(job));
+        TrainingResult result;
+        try {
+            result = new TrainingRun().run(request, listener, token);
+        }
+        catch (IllegalArgumentException e) {
+            throw JobFailure.invalidData(e.getMessage());
+        }
+        catch (UncheckedIOException e) {
+            throw new JobFailure("storage_error", e.getMessage(), true, e);
+        }
+        try (result) {
+            if (result.outcome() == TrainingResult.Outcome.CANCELLED) {
+                return switch (running.stopReason()) {
+                    case LEASE_LOST -> throw new LeaseLostException(job.id());
+                    case SHUTDOWN -> new JobOutcome.Interrupted();
+                    default -> new JobOutcome.Cancelled(0);
+                };
+            }
+            if (result.outcome() == TrainingResult.Outcome.EARLY_STOPPED) {
+                running.event("info", "early_stopped", "Validation loss stopped improving; stopped after epoch "
+                        + result.epochsRun() + " and kept the weights of epoch " + result.bestEpoch(),
+                        Map.of("epochs_run", result.epochsRun(), "best_epoch", result.bestEpoch()));
+            }
+            String modelId = modelId(job);
+            long bytes = size(result.artifactDirectory());
+            var report = result.report();
+            running.event("info", "evaluated", String.format(java.util.Locale.ROOT,
+                    "Validation accuracy %.4f, macro-F1 %.4f, loss %.4f", report.accuracy(), report.macroF1(), report.loss()),
+                    Map.of("accuracy", report.accuracy(), "macro_f1", report.macroF1(), "loss", report.loss()));
+            log.info("Job {} trained {} in {} epochs on {}", job.id(), modelId, result.epochsRun(), running.device());
+            return new JobOutcome.Succeeded(new ModelRegistry.NewModel(modelId, job.id(), job.baseModel(), job.datasetId(),
+                    DatasetService.modality(examples.format()),
+                    json.writeValueAsString(examples.labels()), modelPrefix(job), bytes, json.writeValueAsString(report)),
+                    modelPrefix(job));
+        }
+    }
+
+    private BaseModel base(String id) throws IOException {
+        if (catalog.isShippedPretrained(id)) {
+            return new BaseModel.Artifact(id, catalog.artifactDirectory(id));
+        }
+        var imported = id.startsWith("ft:") ? java.util.Optional.<ImportedBase>empty() : catalog.imported(id);
+        if (imported.isPresent()) {
+            ImportedBase m = imported.get();
+            if (ImportedBase.GRAFT.equals(m.format())) {
+                return new BaseModel.Artifact(id, store.directory(m.artifact()));
+            }
+            return new BaseModel.TorchScript(id, store.localPath(m.artifact()), m.inputShape(), m.mean(), m.std(),
+                    m.embeddingSize());
+        }
+        if (!id.startsWith("ft:")) {
+            return new BaseModel.Architecture(id);
+        }
+        ModelRegistry.ModelRow model = models.find(id)
+                .orElseThrow(() -> JobFailure.invalidData("Base model " + id + " no longer exists"));
+        return new BaseModel.Artifact(id, store.directory(model.artifact()));
+    }
+
+    /** A fresh directory for this attempt's artifact; a graceful restart reuses the attempt number. */
+    private Path outputDirectory(JobRow job) throws IOException {
+        store.deleteAll(modelPrefix(job));
+        return store.directory(modelPrefix(job));
+    }
+
+    /** The newest checkpoint a worker holding the lease recorded, in any attempt. */
+    private Path resumePoint(RunningJob running) throws IOException {
+        var latest = running.latestCheckpoint();
+        if (latest.isEmpty()) {
+            return null;
+        }
+        JobEventRepository.CheckpointRow checkpoint = latest.get();
+        running.event("info", "resumed", "Resuming from the checkpoint of epoch " + checkpoint.epoch()
+                + " (step " + checkpoint.step() + ") left by an earlier attempt",
+                Map.of("epoch", checkpoint.epoch(), "step", checkpoint.step(), "attempt", running.job().attempts()));
+        return store.directory(checkpoint.artifact());
+    }
+
+    static String modelPrefix(JobRow job) {
+        return "models/" + job.id() + "/attempt-" + job.attempts();
+    }
+
+    /** Per attempt, so a worker that lost its lease cannot write into the new attempt's checkpoints. */
+    static String checkpointPrefix(JobRow job) {
+        return "jobs/" + job.id() + "/attempt-" + job.attempts() + "/checkpoints";
+    }
+
+    /** OpenAI's pattern {@code ft:<base>:<suffix>:<short-id>}, the base being the root base model. */
+    static String modelId(JobRow job) {
+        String root = job.baseModel().startsWith("ft:") ? job.baseModel().split(":")[1] : job.baseModel();
+        String shortId = job.id().substring(job.id().length() - 8);
+        return "ft:" + root + ":" + (job.suffix() == null ? "" : job.suffix()) + ":" + shortId;
+    }
+
+    private static Device device(String device) {
+        if (device.startsWith("gpu:")) {
+            return Device.gpu(Integer.parseInt(device.substring(4)));
+        }
+        return Device.cpu();
+    }
+
+    private static long size(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    /** Progress and epoch events to the job, and cancellation from the job to the engine. */
+    private static final class JobProgress implements dev.graft.training.TrainingListener {
+
+        private final RunningJob running;
+        private final CancellationToken token;
+        private final int epochs;
+        private final String checkpointPrefix;
+        private long lastProgress;
+        private long globalStep;
+        private long totalSteps;
+
+        JobProgress(RunningJob running, CancellationToken token, int epochs, String checkpointPrefix) {
+            this.running = running;
+            this.token = token;
+            this.epochs = epochs;
+            this.checkpointPrefix = checkpointPrefix;
+        }
+
+        @Override
+        public void onStep(dev.graft.training.StepProgress step) {
+            // The engine checks the token before its next step: a stop takes effect within one step.
+            if (running.stopReason() != RunningJob.StopReason.NONE) {
+                token.cancel();
+                return;
+            }
+            globalStep = step.globalStep();
+            totalSteps = (long) step.stepsPerEpoch() * epochs;
+            long now = System.nanoTime();
+            if (now - lastProgress > 1_000_000_000L) {
+                lastProgress = now;
+                Map<String, Object> metrics = new LinkedHashMap<>();
+                metrics.put("step_loss", step.loss());
+                metrics.put("step_accuracy", step.accuracy());
+                metrics.put("samples_per_second", step.samplesPerSecond());
+                metrics.put("eta_seconds", step.etaSeconds());
+                running.progress(step.epoch(), epochs, step.globalStep(), (long) step.stepsPerEpoch() * epochs, metrics);
+            }
+        }
+
+        @Override
+        public void onEpoch(dev.graft.training.EpochStats stats) {
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            metrics.put("epoch", stats.epoch());
+            metrics.put("train_loss", stats.trainLoss());
+            metrics.put("train_accuracy", stats.trainAccuracy());
+            if (!Float.isNaN(stats.validationLoss())) {
+                metrics.put("valid_loss", stats.validationLoss());
+                metrics.put("valid_accuracy", stats.validationAccuracy());
+            }
+            metrics.put("seconds", stats.seconds());
+            running.event("info", "epoch", String.format(java.util.Locale.ROOT, "Epoch %d/%d: train loss %.4f, valid loss %.4f, valid accuracy %.4f",
+                    stats.epoch(), epochs, stats.trainLoss(), stats.validationLoss(), stats.validationAccuracy()), metrics);
+            running.progress(stats.epoch(), epochs, globalStep, totalSteps, metrics);
+            String checkpoint = checkpointPrefix + String.format(java.util.Locale.ROOT, "/epoch-%04d", stats.epoch());
+            running.checkpoint(stats.epoch(), globalStep, metrics, checkpoint);
+            running.event("info", "checkpoint", "Checkpoint saved after epoch " + stats.epoch(), Map.of("epoch", stats.epoch()));
+            if (running.stopReason() != RunningJob.StopReason.NONE) {
+                token.cancel();
+            }
+        }
+    }
+}

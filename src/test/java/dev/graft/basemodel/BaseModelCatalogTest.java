@@ -1,0 +1,146 @@
+package dev.graft.basemodel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+import dev.graft.support.ApiClient;
+import dev.graft.support.Fixtures;
+import dev.graft.support.GraftServerTest;
+import dev.graft.support.Multipart;
+import dev.graft.training.BaseModel;
+import dev.graft.training.CancellationToken;
+import dev.graft.training.Example;
+import dev.graft.training.Hyperparameters;
+import dev.graft.training.Input;
+import dev.graft.training.Strategy;
+import dev.graft.training.TrainingData;
+import dev.graft.training.TrainingListener;
+import dev.graft.training.TrainingRequest;
+import dev.graft.training.TrainingResult;
+import dev.graft.training.TrainingRun;
+
+/** The catalog as the API lists it, and every shipped pretrained base actually training. */
+@GraftServerTest
+class BaseModelCatalogTest {
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    BaseModelCatalog catalog;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void listsArchitecturesPretrainedBasesAndUnavailableHubModels() {
+        JsonNode list = ApiClient.on(port).get("/v1/models?kind=base&limit=100").json();
+        Map<String, JsonNode> byId = new HashMap<>();
+        list.get("data").forEach(m -> byId.put(m.get("id").asString(), m));
+
+        assertThat(byId).containsKeys("arch-mlp", "arch-cnn-small", "arch-resnet20", "arch-resnet18", "arch-embedding-bag",
+                "mnist-cnn-small", "mnist-resnet20", "hub-resnet18-imagenet");
+        assertThat(byId.keySet()).allMatch(id -> !id.contains("/"));
+        JsonNode scratch = byId.get("arch-resnet20");
+        assertThat(scratch.get("pretrained").asBoolean()).isFalse();
+        assertThat(scratch.get("embedding_size").asInt()).isEqualTo(64);
+        JsonNode mnist = byId.get("mnist-cnn-small");
+        assertThat(mnist.get("pretrained").asBoolean()).isTrue();
+        assertThat(mnist.get("available").asBoolean()).isTrue();
+        assertThat(mnist.get("modality").asString()).isEqualTo("image");
+        assertThat(mnist.get("source_task").asString()).isEqualTo("MNIST digits 0-4");
+        assertThat(mnist.get("source_accuracy").asDouble()).isGreaterThanOrEqualTo(0.98);
+        assertThat(mnist.get("licence").asString()).contains("CC BY-SA 3.0");
+        assertThat(mnist.get("input").get("shape").toString()).isEqualTo("[1,28,28]");
+        JsonNode minilm = byId.get("all-minilm-l6-v2");
+        assertThat(minilm.get("modality").asString()).isEqualTo("text");
+        assertThat(minilm.get("embedding_size").asInt()).isEqualTo(384);
+        assertThat(minilm.get("available").asBoolean()).isTrue();
+        assertThat(minilm.get("strategies").toString()).isEqualTo("[\"feature_extraction\"]");
+        JsonNode hub = byId.get("hub-resnet18-imagenet");
+        assertThat(hub.get("available").asBoolean()).isFalse();
+        assertThat(hub.get("unavailable_reason").asString()).contains("offline");
+    }
+
+    @Test
+    void choosingAnUnavailableHubModelIsRefusedAtOnce() {
+        ApiClient api = ApiClient.on(port);
+        String dataset = api.upload("/v1/datasets", Multipart.form().field("format", "image_folder")
+                .file("file", "pets.zip", "application/zip", Fixtures.imageZip(Map.of("cat", 5, "dog", 5)))).json().get("id").asString();
+        long start = System.nanoTime();
+
+        ApiClient.Response response = api.post("/v1/fine_tuning/jobs", "application/json",
+                ("{\"base_model\": \"hub-resnet18-imagenet\", \"dataset\": \"" + dataset + "\"}").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(response.status()).isEqualTo(422);
+        assertThat(response.json().get("errors").get(0).get("location").asString()).isEqualTo("/base_model");
+        assertThat(response.json().get("errors").get(0).get("message").asString()).contains("not available");
+        assertThat((System.nanoTime() - start) / 1e9).as("seconds to refuse").isLessThan(5);
+    }
+
+    @Test
+    void aTextJobOnTheSentenceEncoderResolvesToFeatureExtraction() {
+        ApiClient api = ApiClient.on(port);
+        String dataset = api.upload("/v1/datasets", Multipart.form().field("format", "text")
+                .file("file", "t.jsonl", "application/jsonl", Fixtures.jsonl(new String[] {"a", "b"}, 6))).json().get("id").asString();
+
+        ApiClient.Response created = api.post("/v1/fine_tuning/jobs", "application/json",
+                ("{\"base_model\": \"all-minilm-l6-v2\", \"dataset\": \"" + dataset + "\"}").getBytes(StandardCharsets.UTF_8));
+        ApiClient.Response partial = api.post("/v1/fine_tuning/jobs", "application/json",
+                ("{\"base_model\": \"all-minilm-l6-v2\", \"dataset\": \"" + dataset + "\", \"strategy\": \"partial\"}")
+                        .getBytes(StandardCharsets.UTF_8));
+
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.json().get("strategy").asString()).isEqualTo("feature_extraction");
+        assertThat(partial.status()).isEqualTo(422);
+        assertThat(partial.json().get("errors").get(0).get("location").asString()).isEqualTo("/strategy");
+        api.post("/v1/fine_tuning/jobs/" + created.json().get("id").asString() + "/cancel", null, null);
+    }
+
+    @Test
+    void eachShippedPretrainedBaseAdaptsToColourImagesOfAnotherSize() {
+        for (String id : List.of("mnist-cnn-small", "mnist-resnet20")) {
+            // 12x12 RGB images: the base's preprocessing converts them to 1x28x28 grey.
+            List<Example> train = new ArrayList<>();
+            Random random = new Random(1);
+            for (int i = 0; i < 12; i++) {
+                train.add(new Example(new Input.Image(square(i % 2 == 0, random)), i % 2));
+            }
+            TrainingData data = new TrainingData(Modality.IMAGE, List.of("left", "right"), train, train.subList(0, 4));
+            TrainingRequest request = new TrainingRequest(new BaseModel.Artifact(id, catalog.artifactDirectory(id)),
+                    Strategy.FEATURE_EXTRACTION, Hyperparameters.defaults().withEpochs(1).withBatchSize(4).withThreads(1),
+                    data, null, work.resolve(id), null, null, null);
+            try (TrainingResult result = new TrainingRun().run(request, TrainingListener.NONE, CancellationToken.none())) {
+                assertThat(result.outcome()).isEqualTo(TrainingResult.Outcome.COMPLETED);
+                assertThat(result.model().descriptor().architecture().inputShape()).containsExactly(1, 28, 28);
+                assertThat(result.model().predict(List.of(new Input.Image(square(true, random))))).hasSize(1);
+            }
+        }
+    }
+
+    private static BufferedImage square(boolean left, Random random) {
+        BufferedImage image = new BufferedImage(12, 12, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 12; y++) {
+            for (int x = 0; x < 12; x++) {
+                boolean on = left ? x < 6 : x >= 6;
+                int v = on ? 200 + random.nextInt(55) : random.nextInt(40);
+                image.setRGB(x, y, new Color(v, v / 2, v).getRGB());
+            }
+        }
+        return image;
+    }
+}

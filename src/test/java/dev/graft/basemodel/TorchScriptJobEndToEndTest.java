@@ -1,0 +1,103 @@
+package dev.graft.basemodel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
+
+import dev.graft.support.ApiClient;
+import dev.graft.support.Fixtures;
+import dev.graft.support.GraftServerTest;
+import dev.graft.support.Multipart;
+import dev.graft.support.TestDatabase;
+
+/**
+ * An imported TorchScript base through the whole API with a real worker: fine-tuned with both
+ * supported strategies, served, used as the base of a later job, and protected from deletion
+ * while a job needs it.
+ */
+@GraftServerTest
+@DirtiesContext
+@TestPropertySource(properties = {"graft.mode=all", "graft.worker.processes=1", "graft.worker.jvm-options=-Xmx1g"})
+class TorchScriptJobEndToEndTest {
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcClient jdbc;
+
+    ApiClient api;
+
+    @BeforeEach
+    void setUp() {
+        TestDatabase.cancelLeftoverJobs(jdbc);
+        api = ApiClient.on(port);
+    }
+
+    @Test
+    void anImportedModuleFineTunesWithBothStrategiesAndTheResultPredicts() throws Exception {
+        String base = api.upload("/v1/models", Multipart.form()
+                .file("file", "tiny-backbone.pt", "application/octet-stream",
+                        Files.readAllBytes(Path.of("src/test/resources/torchscript/tiny-backbone.pt")))
+                .field("descriptor", """
+                        {"modality": "image", "input_shape": [1, 16, 16], "output": "embeddings", "embedding_size": 16}
+                        """)).json().get("id").asString();
+        String dataset = api.upload("/v1/datasets", Multipart.form().field("format", "image_folder")
+                .file("file", "shapes.zip", "application/zip", Fixtures.imageZip(Map.of("a", 8, "b", 8))))
+                .json().get("id").asString();
+
+        ApiClient.Response partial = job(base, dataset, "partial");
+        assertThat(partial.status()).as(partial.body()).isEqualTo(422);
+
+        ApiClient.Response extraction = job(base, dataset, "feature_extraction");
+        assertThat(extraction.status()).as(extraction.body()).isEqualTo(201);
+        assertThat(api.delete("/v1/models/" + base).status()).isEqualTo(409);
+        String extracted = awaitModel(extraction.json().get("id").asString());
+
+        String full = awaitModel(job(base, dataset, "full").json().get("id").asString());
+        String child = awaitModel(job(full, dataset, "feature_extraction").json().get("id").asString());
+
+        String instance = Base64.getEncoder().encodeToString(Fixtures.png(20, 20, 5));
+        for (String model : new String[] {extracted, full, child}) {
+            ApiClient.Response predicted = api.post("/v1/models/" + model + ":predict", "application/json",
+                    ("{\"instances\": [{\"b64\": \"" + instance + "\"}]}").getBytes(StandardCharsets.UTF_8));
+            assertThat(predicted.status()).as(predicted.body()).isEqualTo(200);
+            assertThat(predicted.json().get("predictions").get(0).get("label").asString()).isIn("a", "b");
+        }
+        assertThat(api.get("/v1/models/" + full).json().get("lineage").get("parent").asString()).isEqualTo(base);
+    }
+
+    private ApiClient.Response job(String base, String dataset, String strategy) {
+        return api.post("/v1/fine_tuning/jobs", "application/json", ("{\"base_model\": \"" + base
+                + "\", \"dataset\": \"" + dataset + "\", \"strategy\": \"" + strategy
+                + "\", \"seed\": 3, \"hyperparameters\": {\"n_epochs\": 2, \"batch_size\": 8}}")
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String awaitModel(String job) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        JsonNode view;
+        do {
+            view = api.get("/v1/fine_tuning/jobs/" + job).json();
+            if (view.get("status").asString().equals("succeeded")) {
+                return view.get("fine_tuned_model").asString();
+            }
+            assertThat(view.get("status").asString()).as(view.toString()).isIn("queued", "running");
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("Job did not succeed in time: " + view);
+    }
+}

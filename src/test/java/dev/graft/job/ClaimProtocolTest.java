@@ -1,0 +1,148 @@
+package dev.graft.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import dev.graft.support.Fixtures;
+import dev.graft.support.GraftServerTest;
+import dev.graft.support.TestDatabase;
+import dev.graft.web.Ids;
+
+/**
+ * The claim protocol against real PostgreSQL (SKIP LOCKED can be tested nowhere else): many
+ * concurrent claimers, each job run exactly once, none lost, none held by two at a time; and a
+ * worker that lost its lease can write nothing more.
+ */
+@GraftServerTest
+class ClaimProtocolTest {
+
+
+    @Autowired
+    JobQueue queue;
+    @Autowired
+    JobRepository jobs;
+    @Autowired
+    JdbcClient jdbc;
+
+    @BeforeEach
+    void emptyQueue() {
+        TestDatabase.cancelLeftoverJobs(jdbc);
+    }
+
+    @Test
+    void twoHundredJobsEightClaimersEachJobRunsExactlyOnce() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            ids.add(insertJob(0));
+        }
+        Map<String, String> ranBy = new ConcurrentHashMap<>();
+        Set<String> holding = ConcurrentHashMap.newKeySet();
+        AtomicInteger doubleHeld = new AtomicInteger();
+        AtomicInteger duplicates = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<Integer>> claimers = new ArrayList<>();
+        for (int w = 0; w < 8; w++) {
+            String worker = "test-worker-" + w;
+            claimers.add(pool.submit(() -> {
+                int ran = 0;
+                Optional<JobRow> job;
+                while ((job = queue.claim(worker, Duration.ofSeconds(30))).isPresent()) {
+                    JobRow row = job.get();
+                    if (!holding.add(row.id())) {
+                        doubleHeld.incrementAndGet();
+                    }
+                    if (ranBy.putIfAbsent(row.id(), worker) != null) {
+                        duplicates.incrementAndGet();
+                    }
+                    Thread.sleep(2); // the "work"
+                    holding.remove(row.id());
+                    assertThat(queue.succeed(row.id(), row.leaseToken(), "model-" + row.id())).isTrue();
+                    ran++;
+                }
+                return ran;
+            }));
+        }
+        int total = 0;
+        for (Future<Integer> claimer : claimers) {
+            total += claimer.get(120, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+
+        assertThat(total).isEqualTo(200);
+        assertThat(ranBy.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(duplicates.get()).isZero();
+        assertThat(doubleHeld.get()).isZero();
+        assertThat(ranBy.values().stream().distinct().count()).as("work spread over claimers").isGreaterThan(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM fine_tuning_jobs WHERE id IN (:ids) AND status = 'succeeded' AND attempts = 1")
+                .param("ids", ids).query(Integer.class).single()).isEqualTo(200);
+    }
+
+    @Test
+    void claimsByPriorityThenAge() {
+        String old = insertJob(0);
+        String urgent = insertJob(5);
+        String young = insertJob(0);
+
+        assertThat(queue.claim("w", Duration.ofSeconds(30)).orElseThrow().id()).isEqualTo(urgent);
+        assertThat(queue.claim("w", Duration.ofSeconds(30)).orElseThrow().id()).isEqualTo(old);
+        assertThat(queue.claim("w", Duration.ofSeconds(30)).orElseThrow().id()).isEqualTo(young);
+        assertThat(queue.claim("w", Duration.ofSeconds(30))).isEmpty();
+    }
+
+    @Test
+    void aWorkerWhoseLeaseExpiredCanWriteNothingAndTheJobGoesBackToTheQueue() {
+        String id = insertJob(0);
+        JobRow first = queue.claim("slow-worker", Duration.ofSeconds(30)).orElseThrow();
+        jdbc.sql("UPDATE fine_tuning_jobs SET lease_expires_at = now() - interval '1 second' WHERE id = :id").param("id", id).update();
+
+        List<JobQueue.Reaped> reaped = queue.reapExpiredLeases();
+
+        assertThat(reaped).extracting(JobQueue.Reaped::id).contains(id);
+        assertThat(queue.heartbeat(id, first.leaseToken(), Duration.ofSeconds(30))).isEmpty();
+        assertThat(queue.updateProgress(id, first.leaseToken(), "{}", null)).isFalse();
+        assertThat(queue.succeed(id, first.leaseToken(), "m")).isFalse();
+        JobRow second = queue.claim("other-worker", Duration.ofSeconds(30)).orElseThrow();
+        assertThat(second.id()).isEqualTo(id);
+        assertThat(second.attempts()).isEqualTo(2);
+        assertThat(queue.succeed(id, first.leaseToken(), "m")).isFalse();
+        assertThat(queue.succeed(id, second.leaseToken(), "m")).isTrue();
+    }
+
+    @Test
+    void aJobOutOfAttemptsFailsWhenItsLeaseExpires() {
+        String id = insertJob(0);
+        jdbc.sql("UPDATE fine_tuning_jobs SET max_attempts = 1 WHERE id = :id").param("id", id).update();
+        queue.claim("dying-worker", Duration.ofSeconds(30)).orElseThrow();
+        jdbc.sql("UPDATE fine_tuning_jobs SET lease_expires_at = now() - interval '1 second' WHERE id = :id").param("id", id).update();
+
+        queue.reapExpiredLeases();
+
+        JobRow row = queue.find(id).orElseThrow();
+        assertThat(row.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(row.errorCode()).isEqualTo("worker_lost");
+        assertThat(row.finishedAt()).isNotNull();
+    }
+
+    private String insertJob(int priority) {
+        String id = Ids.newId("ftjob");
+        jobs.insert(new JobRepository.NewJob(id, "arch-mlp", "ds_test", "full", Fixtures.RESOLVED_HYPERPARAMETERS, 1, null, null, null, priority, 3, null, "h"));
+        return id;
+    }
+}

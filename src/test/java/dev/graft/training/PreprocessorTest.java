@@ -1,0 +1,71 @@
+package dev.graft.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.graft.basemodel.ArchitectureSpec;
+import dev.graft.basemodel.Architectures;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PreprocessorTest {
+
+    @Test
+    void standardisesFeaturesWithStatisticsOfTheTrainingInputsOnly() {
+        ArchitectureSpec spec = Architectures.spec(Architectures.MLP, List.of(2), 0);
+        Preprocessing p = Preprocessor.fit(spec, List.of(new Input.Tabular(new float[] {1, 5}),
+                new Input.Tabular(new float[] {3, 5})));
+        assertThat(p.tabular().mean()).containsExactly(2f, 5f);
+        // A constant column keeps std 1 instead of dividing by zero.
+        assertThat(p.tabular().std()).containsExactly(1f, 1f);
+        assertThat(new Preprocessor(p).floats(new Input.Tabular(new float[] {4, 6})))
+                .containsExactly(2f, 1f);
+    }
+
+    @Test
+    void tokenisesLowerCaseWordsPadsTruncatesAndMapsUnknownWords() {
+        ArchitectureSpec spec = Architectures.spec(Architectures.EMBEDDING_BAG, List.of(4), 0);
+        Preprocessing p = Preprocessor.fit(spec, List.of(new Input.Text("Goal! goal, match."),
+                new Input.Text("oven")));
+        assertThat(p.text().tokens()).containsExactly("goal", "match", "oven");
+        Preprocessor pre = new Preprocessor(p);
+        assertThat(pre.tokens(new Input.Text("MATCH zebra"))).containsExactly(3, 1, 0, 0);
+        assertThat(pre.tokens(new Input.Text("goal goal goal goal oven"))).containsExactly(2, 2, 2, 2);
+    }
+
+    @Test
+    void convertsColourImagesToTheGrayscaleInputSize() {
+        ArchitectureSpec spec = Architectures.spec(Architectures.CNN_SMALL, List.of(1, 4, 4), 0);
+        BufferedImage white = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+        BufferedImage red = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+        fill(white, Color.WHITE);
+        fill(red, Color.RED);
+        Preprocessing p = Preprocessor.fit(spec, List.of(new Input.Image(white),
+                new Input.Image(red)));
+        assertThat(p.image().mean()[0]).isCloseTo((1f + 0.299f) / 2, within(1e-3f));
+        float[] x = new Preprocessor(p).floats(new Input.Image(white));
+        assertThat(x).hasSize(16);
+        assertThat(x[0]).isCloseTo(1f, within(1e-3f));
+    }
+
+    @Test
+    void augmentationIsReproducibleForAGivenSeedAndEpoch() {
+        float[] image = new float[2 * 5 * 5];
+        for (int i = 0; i < image.length; i++) {
+            image[i] = i;
+        }
+        ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(2, 5, 5);
+        float[] a = new EncodedSplit.Augmentation(1, 3).apply(image, shape);
+        float[] b = new EncodedSplit.Augmentation(1, 3).apply(image, shape);
+        assertThat(a).containsExactly(b);
+    }
+
+    private static void fill(BufferedImage image, Color color) {
+        var g = image.createGraphics();
+        g.setColor(color);
+        g.fillRect(0, 0, image.getWidth(), image.getHeight());
+        g.dispose();
+    }
+}

@@ -1,0 +1,128 @@
+package dev.graft.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
+
+import dev.graft.support.ApiClient;
+import dev.graft.support.Fixtures;
+import dev.graft.support.GraftServerTest;
+import dev.graft.support.Multipart;
+import dev.graft.support.TestDatabase;
+
+/**
+ * The whole path in the default {@code all} mode: the API process supervises a real child worker
+ * process, which claims the job, trains it with DJL, and registers the model.
+ */
+@GraftServerTest
+// Closing the context after this class stops its worker process, which would otherwise live on in
+// the context cache and claim other test classes' jobs.
+@DirtiesContext
+@TestPropertySource(properties = {"graft.mode=all", "graft.worker.processes=1", "graft.worker.jvm-options=-Xmx1g"})
+class FineTuningEndToEndTest {
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcClient jdbc;
+
+    ApiClient api;
+    String dataset;
+
+    @BeforeEach
+    void setUp() {
+        TestDatabase.cancelLeftoverJobs(jdbc);
+        api = ApiClient.on(port);
+        dataset = api.upload("/v1/datasets", Multipart.form().field("format", "csv").field("name", "blobs")
+                .file("file", "blobs.csv", "text/csv", Fixtures.csv(new String[] {"a", "b", "c"}, 40))).json().get("id").asString();
+    }
+
+    @Test
+    void aJobFollowedOverServerSentEventsSucceedsWithAModel() {
+        JsonNode job = create("{\"base_model\": \"arch-mlp\", \"dataset\": \"" + dataset
+                + "\", \"suffix\": \"e2e\", \"seed\": 3, \"hyperparameters\": {\"n_epochs\": 5, \"batch_size\": 8, \"learning_rate\": 0.01}}");
+        String id = job.get("id").asString();
+
+        ApiClient.Response stream = api.send("GET", "/v1/fine_tuning/jobs/" + id + "/events", null, null, "text/event-stream");
+
+        assertThat(stream.status()).isEqualTo(200);
+        assertThat(stream.body()).contains("event:started").contains("event:epoch").contains("event:checkpoint")
+                .contains("event:succeeded");
+        JsonNode done = api.get("/v1/fine_tuning/jobs/" + id).json();
+        assertThat(done.get("status").asString()).isEqualTo("succeeded");
+        String model = done.get("fine_tuned_model").asString();
+        assertThat(model).matches("ft:arch-mlp:e2e:[0-9A-Za-z]{8}");
+        assertThat(done.get("progress").get("epoch").asInt()).isEqualTo(5);
+        assertThat(done.get("metrics").get("valid_accuracy").asDouble()).isGreaterThan(0.6);
+        assertThat(done.get("attempts").asInt()).isEqualTo(1);
+        assertThat(api.get("/v1/fine_tuning/jobs/" + id + "/checkpoints").json().get("data")).hasSize(5);
+        assertThat(jdbc.sql("SELECT count(*) FROM fine_tuned_models WHERE job_id = :id").param("id", id)
+                .query(Integer.class).single()).isEqualTo(1);
+        assertThat(stream.body()).contains("\"device\":\"cpu\"");
+    }
+
+    @Test
+    void cancellingARunningJobStopsItWithoutAModel() {
+        JsonNode job = create("{\"base_model\": \"arch-mlp\", \"dataset\": \"" + dataset
+                + "\", \"hyperparameters\": {\"n_epochs\": 1000, \"batch_size\": 2, \"early_stopping_patience\": 0}}");
+        String id = job.get("id").asString();
+        await(id, j -> j.get("status").asString().equals("running") && !j.get("progress").isNull(), Duration.ofSeconds(90));
+
+        ApiClient.Response cancel = api.post("/v1/fine_tuning/jobs/" + id + "/cancel", null, null);
+
+        assertThat(cancel.json().get("cancel_requested").asBoolean()).isTrue();
+        JsonNode done = await(id, j -> j.get("status").asString().equals("cancelled"), Duration.ofSeconds(20));
+        assertThat(done.get("fine_tuned_model").isNull()).isTrue();
+        assertThat(done.get("progress").get("epoch").asInt()).isLessThan(1000);
+        assertThat(jdbc.sql("SELECT count(*) FROM fine_tuned_models WHERE job_id = :id").param("id", id)
+                .query(Integer.class).single()).isZero();
+        JsonNode events = api.get("/v1/fine_tuning/jobs/" + id + "/events?limit=100").json();
+        assertThat(events.toString()).contains("cancel_requested").contains("\"type\":\"cancelled\"");
+    }
+
+    @Test
+    void queueMetricsArePublished() {
+        ApiClient.Response metric = api.outsideContract().get("/actuator/metrics/graft.jobs.queue.depth");
+        assertThat(metric.status()).isEqualTo(200);
+        assertThat(metric.body()).contains("status");
+    }
+
+    private JsonNode create(String body) {
+        ApiClient.Response created = api.post("/v1/fine_tuning/jobs", "application/json", body.getBytes(StandardCharsets.UTF_8));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.json();
+    }
+
+    private JsonNode await(String id, Predicate<JsonNode> condition, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode job;
+        do {
+            job = api.get("/v1/fine_tuning/jobs/" + id).json();
+            if (condition.test(job)) {
+                return job;
+            }
+            sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("Job " + id + " did not reach the expected state in " + timeout + ": " + job);
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
