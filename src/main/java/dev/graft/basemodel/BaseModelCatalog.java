@@ -81,12 +81,28 @@ public class BaseModelCatalog {
         this.pretrained = readPretrained(json);
     }
 
-    public Optional<CatalogEntry> find(String id) {
-        Optional<CatalogEntry> entry = entries().stream().filter(e -> e.id().equals(id)).findFirst();
+    /** A base the tenant may start a job from: a shared entry, or one of its own imports or fine-tuned models. */
+    public Optional<CatalogEntry> find(String tenantId, String id) {
+        Optional<CatalogEntry> entry = entries(tenantId).stream().filter(e -> e.id().equals(id)).findFirst();
         if (entry.isPresent()) {
             return entry;
         }
-        return models.find(id).map(BaseModelCatalog::asBase);
+        return models.find(tenantId, id).map(BaseModelCatalog::asBase);
+    }
+
+    /** Whether any tenant's model, or a shared entry, already has this id. */
+    public boolean idTaken(String id) {
+        return shared().stream().anyMatch(e -> e.id().equals(id)) || imports.find(id).isPresent()
+                || models.find(id).isPresent();
+    }
+
+    /** The entries every tenant shares, read-only: architectures, shipped pretrained bases, hub entries. */
+    public List<CatalogEntry> shared() {
+        List<CatalogEntry> all = new ArrayList<>(ARCHITECTURES);
+        all.addAll(pretrained);
+        all.add(SENTENCE_ENCODER);
+        all.addAll(HUB);
+        return all;
     }
 
     /** A fine-tuned model as the base of a later job: its backbone under a new head. */
@@ -96,17 +112,14 @@ public class BaseModelCatalog {
                 true, null, null, null);
     }
 
-    /** The catalog's own entries (not the fine-tuned models), in listing order. */
-    public List<CatalogEntry> entries() {
-        List<CatalogEntry> all = new ArrayList<>(ARCHITECTURES);
-        all.addAll(pretrained);
-        all.add(SENTENCE_ENCODER);
-        all.addAll(HUB);
-        imports.all().forEach(m -> all.add(imported(m)));
+    /** The catalog as the tenant sees it (not the fine-tuned models), in listing order: shared entries, then its imports. */
+    public List<CatalogEntry> entries(String tenantId) {
+        List<CatalogEntry> all = shared();
+        imports.all(tenantId).forEach(m -> all.add(imported(m)));
         return all;
     }
 
-    /** An imported TorchScript base, for the worker that trains from it. */
+    /** An imported base, for the worker that trains from it (its job was admitted for the tenant that owns it). */
     public Optional<ImportedBase> imported(String id) {
         return imports.find(id);
     }

@@ -40,7 +40,7 @@ final class GraftArtifactImport {
      * Checks a staged upload and copies its files under {@code imports/<id>/graft}; the caller
      * records the row (and removes the files if that fails).
      */
-    static ImportedBase check(StagedArtifact staged, String id, String name, String declaredModality, ArtifactStore store)
+    static ImportedBase check(StagedArtifact staged, String id, String tenantId, String name, String declaredModality, ArtifactStore store)
             throws IOException {
         Path work = Files.createTempDirectory("graft-import-");
         try {
@@ -64,7 +64,7 @@ final class GraftArtifactImport {
             }
             List<Integer> shape = descriptor.architecture().inputShape();
             int channels = descriptor.modality() == Modality.IMAGE ? shape.get(0) : 0;
-            return new ImportedBase(id, name == null ? id : name, ImportedBase.GRAFT, modality, shape, new float[channels],
+            return new ImportedBase(id, tenantId, name == null ? id : name, ImportedBase.GRAFT, modality, shape, new float[channels],
                     TorchScriptImport.ones(channels), "embeddings", descriptor.architecture().embeddingSize(),
                     ImportedBase.graftDirectoryKey(id), staged.size(), staged.sha256(), Instant.now());
         }

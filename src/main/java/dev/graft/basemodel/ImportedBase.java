@@ -12,10 +12,11 @@ import java.util.List;
  * @param std per-channel standard deviation divided by after that
  * @param outputKind {@code embeddings} or {@code logits}
  * @param embeddingSize values per example the module returns (the new head's input)
+ * @param tenantId the tenant that imported it: only it sees and uses it
  * @param format {@code torchscript} or {@code graft}
  * @param artifact the artifact store key of the module file, or of the Graft artifact's directory
  */
-public record ImportedBase(String id, String name, String format, String modality, List<Integer> inputShape,
+public record ImportedBase(String id, String tenantId, String name, String format, String modality, List<Integer> inputShape,
         float[] mean, float[] std, String outputKind, int embeddingSize, String artifact, long bytes, String sha256,
         Instant createdAt) {
 

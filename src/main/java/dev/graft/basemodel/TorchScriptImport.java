@@ -64,7 +64,7 @@ public class TorchScriptImport {
     }
 
     /** Validates, loads, checks and stores an upload; returns the new base. */
-    public ImportedBase importModel(InputStream file, String descriptorJson) {
+    public ImportedBase importModel(String tenantId, InputStream file, String descriptorJson) {
         Descriptor d = parse(descriptorJson);
         boolean graft = ImportedBase.GRAFT.equals(d.format());
         List<FieldError> errors = graft ? validateGraft(d) : validate(d);
@@ -72,14 +72,15 @@ public class TorchScriptImport {
             throw ApiProblem.unprocessable(errors);
         }
         String id = d.id() == null ? Ids.newId("imp") : d.id();
-        if (catalog.find(id).isPresent()) {
+        // Ids are unique across tenants (they name artifact directories and sit in shared URLs).
+        if (catalog.idTaken(id)) {
             throw new ApiProblem(HttpStatus.CONFLICT, ProblemType.CONFLICT, "A model with id '" + id + "' already exists");
         }
         try (StagedArtifact staged = store.stage(file)) {
             ImportedBase base;
             if (graft) {
                 try {
-                    base = GraftArtifactImport.check(staged, id, d.name(), d.modality(), store);
+                    base = GraftArtifactImport.check(staged, id, tenantId, d.name(), d.modality(), store);
                 }
                 catch (IOException | RuntimeException e) {
                     deleteQuietly(id);
@@ -87,7 +88,7 @@ public class TorchScriptImport {
                 }
             }
             else {
-                base = checkTorchScript(staged, d, id);
+                base = checkTorchScript(staged, d, id, tenantId);
             }
             return record(base);
         }
@@ -96,7 +97,7 @@ public class TorchScriptImport {
         }
     }
 
-    private ImportedBase checkTorchScript(StagedArtifact staged, Descriptor d, String id) throws IOException {
+    private ImportedBase checkTorchScript(StagedArtifact staged, Descriptor d, String id, String tenantId) throws IOException {
         int channels = d.inputShape().get(0);
         float[] mean = d.normalisation() == null ? new float[channels] : floats(d.normalisation().mean());
         float[] std = d.normalisation() == null ? ones(channels) : floats(d.normalisation().std());
@@ -105,7 +106,7 @@ public class TorchScriptImport {
             throw ApiProblem.unprocessable(List.of(problem));
         }
         String key = ImportedBase.artifactKey(id);
-        ImportedBase base = new ImportedBase(id, d.name() == null ? id : d.name(), ImportedBase.TORCHSCRIPT, "image",
+        ImportedBase base = new ImportedBase(id, tenantId, d.name() == null ? id : d.name(), ImportedBase.TORCHSCRIPT, "image",
                 d.inputShape(), mean, std, d.output(), d.embeddingSize(), key, staged.size(), staged.sha256(), Instant.now());
         store.commit(staged, key);
         return base;
@@ -130,13 +131,14 @@ public class TorchScriptImport {
         return imports.find(base.id()).orElseThrow();
     }
 
-    public Optional<ImportedBase> find(String id) {
-        return imports.find(id);
+    /** The tenant's import, if it has one with this id. */
+    public Optional<ImportedBase> find(String tenantId, String id) {
+        return imports.find(id).filter(m -> m.tenantId().equals(tenantId));
     }
 
-    /** Deletes the row, then the file; the caller has checked that no job needs it. */
-    public boolean delete(String id) {
-        if (!imports.delete(id)) {
+    /** Deletes the tenant's row, then the file; the caller has checked that no job needs it. */
+    public boolean delete(String tenantId, String id) {
+        if (!imports.delete(tenantId, id)) {
             return false;
         }
         deleteQuietly(id);

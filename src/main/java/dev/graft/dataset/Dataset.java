@@ -22,6 +22,8 @@ class Dataset {
     @Column(insertable = false, updatable = false)
     private Long seq;
 
+    /** The owner; only its requests see the dataset. */
+    private String tenantId;
     private String name;
     private String format;
     private String status;
@@ -44,10 +46,11 @@ class Dataset {
     protected Dataset() {
     }
 
-    Dataset(String id, String name, String format, String filename, long bytes, String sha256, int numExamples,
+    Dataset(String id, String tenantId, String name, String format, String filename, long bytes, String sha256, int numExamples,
             String stats, double validationFraction, long splitSeed, int trainExamples, int validationExamples,
             Instant createdAt) {
         this.id = id;
+        this.tenantId = tenantId;
         this.name = name;
         this.format = format;
         this.status = "ready";
@@ -65,6 +68,7 @@ class Dataset {
 
     String id() { return id; }
     Long seq() { return seq; }
+    String tenantId() { return tenantId; }
     String name() { return name; }
     String format() { return format; }
     String status() { return status; }

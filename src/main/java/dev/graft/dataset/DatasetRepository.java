@@ -10,12 +10,17 @@ import org.springframework.data.jpa.repository.Query;
 interface DatasetRepository extends JpaRepository<Dataset, String> {
 
     /** Newest first; {@code limit} is one more than the page so the caller can tell has_more. */
-    @Query("select d from Dataset d order by d.seq desc")
-    List<Dataset> newestFirst(Limit limit);
+    @Query("select d from Dataset d where d.tenantId = :tenantId order by d.seq desc")
+    List<Dataset> newestFirst(String tenantId, Limit limit);
 
-    @Query("select d from Dataset d where d.seq < :seq order by d.seq desc")
-    List<Dataset> newestFirstBefore(long seq, Limit limit);
+    @Query("select d from Dataset d where d.tenantId = :tenantId and d.seq < :seq order by d.seq desc")
+    List<Dataset> newestFirstBefore(String tenantId, long seq, Limit limit);
 
-    @Query("select d.seq from Dataset d where d.id = :id")
-    Optional<Long> seqOf(String id);
+    @Query("select d.seq from Dataset d where d.tenantId = :tenantId and d.id = :id")
+    Optional<Long> seqOf(String tenantId, String id);
+
+    /** The tenant's dataset; another tenant's is as absent as a missing one. */
+    Optional<Dataset> findByTenantIdAndId(String tenantId, String id);
+
+    long countByTenantId(String tenantId);
 }

@@ -25,6 +25,8 @@ import dev.graft.dataset.internal.ReadOptions;
 import dev.graft.dataset.internal.SplitPlanner;
 import dev.graft.dataset.internal.DatasetValidator;
 import dev.graft.dataset.internal.Example;
+import dev.graft.security.Caller;
+import dev.graft.security.Limits;
 import dev.graft.storage.ArtifactStore;
 import dev.graft.web.ApiProblem;
 import dev.graft.web.Ids;
@@ -50,9 +52,11 @@ public class DatasetService {
     private final JsonMapper json;
     private final TransactionTemplate transactions;
     private final List<DatasetUsage> usages;
+    private final Limits limits;
 
     DatasetService(DatasetRepository repository, DatasetIngest ingest, ArtifactStore store, JsonMapper json,
-            TransactionTemplate transactions, List<DatasetUsage> usages) {
+            TransactionTemplate transactions, List<DatasetUsage> usages, Limits limits) {
+        this.limits = limits;
         this.repository = repository;
         this.ingest = ingest;
         this.store = store;
@@ -62,7 +66,8 @@ public class DatasetService {
     }
 
     /** Validates an upload and stores it with its split; throws a problem (and keeps nothing) if it is invalid. */
-    public DatasetView create(NewDataset request, InputStream content) throws IOException {
+    public DatasetView create(Caller caller, NewDataset request, InputStream content) throws IOException {
+        limits.checkDatasetQuota(repository.countByTenantId(caller.tenantId()));
         DatasetIngest.Accepted accepted = ingest.ingest(request, content);
         String id = Ids.newId("ds");
         try (var staged = accepted.staged()) {
@@ -70,7 +75,7 @@ public class DatasetService {
             List<Example> examples = accepted.scan().examples();
             var split = accepted.split();
             DatasetStats stats = new DatasetStats(DatasetValidator.labels(examples), DatasetValidator.classCounts(examples), accepted.scan().details());
-            Dataset dataset = new Dataset(id, settings.name(), settings.format().wireName(), settings.filename(),
+            Dataset dataset = new Dataset(id, caller.tenantId(), settings.name(), settings.format().wireName(), settings.filename(),
                     staged.size(), staged.sha256(), examples.size(), json.writeValueAsString(stats),
                     settings.validationFraction(), settings.seed(), split.train().size(), split.validation().size(),
                     Instant.now().truncatedTo(ChronoUnit.MICROS));
@@ -98,39 +103,40 @@ public class DatasetService {
         }
     }
 
-    public ListPage<DatasetView> list(String after, Integer limit) {
+    public ListPage<DatasetView> list(Caller caller, String after, Integer limit) {
         int size = ListPage.checkLimit(limit);
+        String tenant = caller.tenantId();
         List<Dataset> rows;
         if (after == null) {
-            rows = repository.newestFirst(Limit.of(size + 1));
+            rows = repository.newestFirst(tenant, Limit.of(size + 1));
         }
         else {
-            long seq = repository.seqOf(after).orElseThrow(
+            long seq = repository.seqOf(tenant, after).orElseThrow(
                     () -> ApiProblem.invalidField("after", "no dataset with id '" + after + "' to continue after"));
-            rows = repository.newestFirstBefore(seq, Limit.of(size + 1));
+            rows = repository.newestFirstBefore(tenant, seq, Limit.of(size + 1));
         }
         return ListPage.of(rows, size, Dataset::id).map(this::view);
     }
 
-    public DatasetView get(String id) {
-        return view(find(id));
+    public DatasetView get(Caller caller, String id) {
+        return view(find(caller.tenantId(), id));
     }
 
-    /** For other features: the dataset, if it exists. */
-    public Optional<DatasetView> lookup(String id) {
-        return repository.findById(id).map(this::view);
+    /** For other features: the tenant's dataset, if it has one with this id. */
+    public Optional<DatasetView> lookup(String tenantId, String id) {
+        return repository.findByTenantIdAndId(tenantId, id).map(this::view);
     }
 
-    public DatasetSplitView split(String id) {
-        find(id);
+    public DatasetSplitView split(Caller caller, String id) {
+        find(caller.tenantId(), id);
         SplitFile file = readSplit(id);
         return new DatasetSplitView("dataset.split", id, file.validationFraction(), file.seed(),
                 refs(file, file.train()), refs(file, file.validation()));
     }
 
     /** Deletes the dataset and its files; 409 while a queued or running job still needs it. */
-    public DatasetDeleted delete(String id) {
-        Dataset dataset = find(id);
+    public DatasetDeleted delete(Caller caller, String id) {
+        Dataset dataset = find(caller.tenantId(), id);
         for (DatasetUsage usage : usages) {
             String reason = usage.blockingUse(id);
             if (reason != null) {
@@ -143,8 +149,8 @@ public class DatasetService {
         return new DatasetDeleted(id, "dataset.deleted", true);
     }
 
-    private Dataset find(String id) {
-        return repository.findById(id).orElseThrow(() -> ApiProblem.notFound("dataset", id));
+    private Dataset find(String tenantId, String id) {
+        return repository.findByTenantIdAndId(tenantId, id).orElseThrow(() -> ApiProblem.notFound("dataset", id));
     }
 
     /**
@@ -152,7 +158,8 @@ public class DatasetService {
      * stratified one when a job asks for another {@code validationFraction}.
      */
     public TrainingExamples load(String id, Double validationFraction, long seed) throws IOException {
-        Dataset dataset = find(id);
+        // The worker's read, for a job already admitted for its tenant: not scoped again.
+        Dataset dataset = repository.findById(id).orElseThrow(() -> ApiProblem.notFound("dataset", id));
         SplitFile file = readSplit(id);
         List<Integer> train = file.train();
         List<Integer> validation = file.validation();

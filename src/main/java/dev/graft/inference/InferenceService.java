@@ -15,6 +15,8 @@ import tools.jackson.databind.JsonNode;
 
 import dev.graft.model.ModelService;
 import dev.graft.model.ServableModel;
+import dev.graft.security.Caller;
+import dev.graft.security.Limits;
 import dev.graft.training.Input;
 import dev.graft.web.ApiProblem;
 import dev.graft.web.FieldError;
@@ -35,8 +37,11 @@ public class InferenceService {
     private final LoadedModels loaded;
     private final InferenceProperties properties;
     private final InferenceMetrics metrics;
+    private final Limits limits;
 
-    InferenceService(ModelService models, LoadedModels loaded, InferenceProperties properties, InferenceMetrics metrics) {
+    InferenceService(ModelService models, LoadedModels loaded, InferenceProperties properties, InferenceMetrics metrics,
+            Limits limits) {
+        this.limits = limits;
         this.models = models;
         this.loaded = loaded;
         this.properties = properties;
@@ -44,9 +49,10 @@ public class InferenceService {
     }
 
     /** KServe V1 {@code {"instances": [...]}}. */
-    public Predictions predict(String id, JsonNode body, Integer topK) {
+    public Predictions predict(Caller caller, String id, JsonNode body, Integer topK) {
         long start = System.nanoTime();
-        ServableModel model = models.servable(id);
+        limits.checkPredictionRate(caller);
+        ServableModel model = models.servable(caller, id);
         int k = topK(topK, model);
         JsonNode instances = body == null || !body.isObject() ? null : body.get("instances");
         if (instances == null || !instances.isArray()) {
@@ -58,13 +64,14 @@ public class InferenceService {
         for (int i = 0; i < instances.size(); i++) {
             inputs.add(decoder.json(i, instances.get(i)));
         }
-        return run(model, inputs, decoder, k, start);
+        return run(caller, model, inputs, decoder, k, start);
     }
 
     /** Uploaded image files, one instance each. */
-    public Predictions predictFiles(String id, List<byte[]> files, Integer topK) {
+    public Predictions predictFiles(Caller caller, String id, List<byte[]> files, Integer topK) {
         long start = System.nanoTime();
-        ServableModel model = models.servable(id);
+        limits.checkPredictionRate(caller);
+        ServableModel model = models.servable(caller, id);
         int k = topK(topK, model);
         checkCount(files.size(), "file");
         InstanceDecoder decoder = new InstanceDecoder(model.descriptor(), properties.maxImagePixels());
@@ -72,23 +79,23 @@ public class InferenceService {
         for (int i = 0; i < files.size(); i++) {
             inputs.add(decoder.image("/instances/" + i, files.get(i)));
         }
-        return run(model, inputs, decoder, k, start);
+        return run(caller, model, inputs, decoder, k, start);
     }
 
-    private Predictions run(ServableModel model, List<Input> inputs, InstanceDecoder decoder, int k, long start) {
+    private Predictions run(Caller caller, ServableModel model, List<Input> inputs, InstanceDecoder decoder, int k, long start) {
         if (!decoder.errors().isEmpty()) {
             throw ApiProblem.unprocessable(decoder.errors());
         }
-        List<float[]> probabilities = infer(model, inputs);
+        List<float[]> probabilities = infer(caller, model, inputs);
         List<String> labels = model.descriptor().labels();
         List<Predictions.Prediction> out = probabilities.stream().map(p -> top(p, labels, k)).toList();
         metrics.latency(model.id()).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         return new Predictions(out);
     }
 
-    private List<float[]> infer(ServableModel model, List<Input> inputs) {
+    private List<float[]> infer(Caller caller, ServableModel model, List<Input> inputs) {
         try {
-            return inferLoaded(model, inputs);
+            return inferLoaded(caller, model, inputs);
         }
         catch (ApiProblem e) {
             throw e;
@@ -96,12 +103,12 @@ public class InferenceService {
         catch (RuntimeException e) {
             // Deleted while this request was under way (its files gone, its batcher closed): that is
             // a 404 like any request that comes after the delete, not a 500.
-            models.servable(model.id());
+            models.servable(caller, model.id());
             throw e;
         }
     }
 
-    private List<float[]> inferLoaded(ServableModel model, List<Input> inputs) {
+    private List<float[]> inferLoaded(Caller caller, ServableModel model, List<Input> inputs) {
         for (int attempt = 1;; attempt++) {
             ServedModel served = loaded.acquire(model);
             try {
@@ -109,7 +116,7 @@ public class InferenceService {
             }
             catch (DynamicBatcher.Unloaded e) {
                 if (attempt == ATTEMPTS) {
-                    throw unloaded(model);
+                    throw unloaded(caller, model);
                 }
             }
             catch (DynamicBatcher.QueueFull e) {
@@ -127,14 +134,14 @@ public class InferenceService {
                     throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
                 }
                 if (attempt == ATTEMPTS) {
-                    throw unloaded(model);
+                    throw unloaded(caller, model);
                 }
             }
         }
     }
 
-    private ApiProblem unloaded(ServableModel model) {
-        models.servable(model.id());
+    private ApiProblem unloaded(Caller caller, ServableModel model) {
+        models.servable(caller, model.id());
         return busy("Model " + model.id() + " keeps being unloaded; retry");
     }
 

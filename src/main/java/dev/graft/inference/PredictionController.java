@@ -14,6 +14,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 import tools.jackson.databind.JsonNode;
 
+import dev.graft.security.Caller;
+
 /**
  * KServe V1's predict verb, {@code POST /v1/models/<id>:predict}. Fine-tuned ids contain colons
  * ({@code ft:arch-mlp:e2e:AbCd1234}); the {@code {id}} capture is greedy, so only the last
@@ -30,19 +32,19 @@ class PredictionController {
 
     @PostMapping(path = "/v1/models/{id}:predict", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
-    Predictions predict(@PathVariable String id, @RequestBody JsonNode body,
+    Predictions predict(Caller caller, @PathVariable String id, @RequestBody JsonNode body,
             @RequestParam(name = "top_k", required = false) Integer topK) {
-        return inference.predict(id, body, topK);
+        return inference.predict(caller, id, body, topK);
     }
 
     @PostMapping(path = "/v1/models/{id}:predict", consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
-    Predictions predictFiles(@PathVariable String id, @RequestPart("file") List<MultipartFile> files,
+    Predictions predictFiles(Caller caller, @PathVariable String id, @RequestPart("file") List<MultipartFile> files,
             @RequestParam(name = "top_k", required = false) Integer topK) throws IOException {
         List<byte[]> images = new ArrayList<>(files.size());
         for (MultipartFile file : files) {
             images.add(file.getBytes());
         }
-        return inference.predictFiles(id, images, topK);
+        return inference.predictFiles(caller, id, images, topK);
     }
 }

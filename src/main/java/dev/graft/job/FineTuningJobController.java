@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.JsonNode;
 
+import dev.graft.security.Caller;
 import dev.graft.web.ListPage;
 
 @RestController
@@ -29,9 +30,9 @@ class FineTuningJobController {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<JobView> create(@RequestBody JsonNode body,
+    ResponseEntity<JobView> create(Caller caller, @RequestBody JsonNode body,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
-        JobService.Created created = jobs.create(body, idempotencyKey);
+        JobService.Created created = jobs.create(caller, body, idempotencyKey);
         ResponseEntity.BodyBuilder response = ResponseEntity.status(HttpStatus.CREATED);
         if (created.replayed()) {
             response.header("Idempotent-Replayed", "true");
@@ -40,37 +41,37 @@ class FineTuningJobController {
     }
 
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
-    ListPage<JobView> list(@RequestParam(name = "status", required = false) String status,
+    ListPage<JobView> list(Caller caller, @RequestParam(name = "status", required = false) String status,
             @RequestParam(name = "after", required = false) String after,
             @RequestParam(name = "limit", required = false) Integer limit) {
-        return jobs.list(status, after, limit);
+        return jobs.list(caller, status, after, limit);
     }
 
     @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-    JobView get(@PathVariable String id) {
-        return jobs.get(id);
+    JobView get(Caller caller, @PathVariable String id) {
+        return jobs.get(caller, id);
     }
 
     @PostMapping(path = "/{id}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
-    JobView cancel(@PathVariable String id) {
-        return jobs.cancel(id);
+    JobView cancel(Caller caller, @PathVariable String id) {
+        return jobs.cancel(caller, id);
     }
 
     @GetMapping(path = "/{id}/events", produces = MediaType.APPLICATION_JSON_VALUE)
-    ListPage<JobEventView> events(@PathVariable String id, @RequestParam(name = "after", required = false) String after,
+    ListPage<JobEventView> events(Caller caller, @PathVariable String id, @RequestParam(name = "after", required = false) String after,
             @RequestParam(name = "limit", required = false) Integer limit) {
-        return jobs.events(id, after, limit);
+        return jobs.events(caller, id, after, limit);
     }
 
     /** The same events, live: the stream ends when the job ends. */
     @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter streamEvents(@PathVariable String id, @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
-        return stream.open(id, lastEventId);
+    SseEmitter streamEvents(Caller caller, @PathVariable String id, @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+        return stream.open(caller, id, lastEventId);
     }
 
     @GetMapping(path = "/{id}/checkpoints", produces = MediaType.APPLICATION_JSON_VALUE)
-    ListPage<CheckpointView> checkpoints(@PathVariable String id, @RequestParam(name = "after", required = false) String after,
+    ListPage<CheckpointView> checkpoints(Caller caller, @PathVariable String id, @RequestParam(name = "after", required = false) String after,
             @RequestParam(name = "limit", required = false) Integer limit) {
-        return jobs.checkpoints(id, after, limit);
+        return jobs.checkpoints(caller, id, after, limit);
     }
 }

@@ -16,6 +16,7 @@ import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import dev.graft.security.Caller;
 import dev.graft.web.ApiProblem;
 
 /**
@@ -42,8 +43,8 @@ class JobEventStream {
         this.views = views;
     }
 
-    SseEmitter open(String jobId, String lastEventId) {
-        jobs.find(jobId).orElseThrow(() -> ApiProblem.notFound("fine-tuning job", jobId));
+    SseEmitter open(Caller caller, String jobId, String lastEventId) {
+        jobs.find(caller.tenantId(), jobId).orElseThrow(() -> ApiProblem.notFound("fine-tuning job", jobId));
         long start = lastEventId == null ? 0 : events.eventSeq(jobId, lastEventId)
                 .orElseThrow(() -> ApiProblem.invalidField("Last-Event-ID", "no event '" + lastEventId + "' in job " + jobId));
         SseEmitter emitter = new SseEmitter(MAX_STREAM.toMillis());

@@ -23,5 +23,7 @@ public record JobProperties(
         @DefaultValue("5s") Duration pollInterval,
         /* Off where LISTEN cannot work (a transaction-pooling PgBouncer): workers then only poll. */
         @DefaultValue("true") boolean listen,
-        @DefaultValue("24h") Duration idempotencyWindow) {
+        @DefaultValue("24h") Duration idempotencyWindow,
+        /* A tenant's jobs running at once; the rest wait queued, so one tenant cannot take every worker. 0: no limit. */
+        @DefaultValue("2") @Min(0) int maxRunningPerTenant) {
 }

@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The worker side of the jobs table, in the shape every trusted PostgreSQL queue uses (River,
@@ -21,10 +22,17 @@ public class JobQueue {
     /** The LISTEN/NOTIFY channel on which a queued job's id is announced. */
     public static final String NEW_JOB_CHANNEL = "graft_jobs";
 
-    private final JdbcClient jdbc;
+    /** The advisory lock that serialises claims while a per-tenant limit is in force ("graft" in ASCII). */
+    private static final long CLAIM_LOCK = 0x6772616674L;
 
-    JobQueue(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final JobProperties properties;
+    private final TransactionTemplate transactions;
+
+    JobQueue(JdbcClient jdbc, JobProperties properties, TransactionTemplate transactions) {
         this.jdbc = jdbc;
+        this.properties = properties;
+        this.transactions = transactions;
     }
 
     /**
@@ -33,12 +41,30 @@ public class JobQueue {
      * rows the others are locking instead of waiting for them; the LIMIT inside the CTE keeps
      * the claim to one row whatever plan PostgreSQL picks for the UPDATE. Commits at once: no
      * transaction is ever held open while a job trains.
+     *
+     * <p>A job whose tenant already runs {@code graft.jobs.max-running-per-tenant} jobs is passed
+     * over. Claims then take a transaction-scoped advisory lock first, so that two workers cannot
+     * both see a tenant's last free slot; the claim statement runs after the lock is granted, with a
+     * snapshot that sees every earlier claim. Claims are rare (one per job), so the lock costs little.
      */
     public Optional<JobRow> claim(String workerId, Duration lease) {
+        int max = properties.maxRunningPerTenant();
+        if (max <= 0) {
+            return claimStatement(workerId, lease, 0);
+        }
+        return transactions.execute(tx -> {
+            jdbc.sql("SELECT 1 FROM pg_advisory_xact_lock(:lock)").param("lock", CLAIM_LOCK).query(Integer.class).single();
+            return claimStatement(workerId, lease, max);
+        });
+    }
+
+    private Optional<JobRow> claimStatement(String workerId, Duration lease, int maxRunningPerTenant) {
         return jdbc.sql("""
                 WITH next AS (
-                    SELECT id FROM fine_tuning_jobs
+                    SELECT id FROM fine_tuning_jobs q
                     WHERE status = 'queued'
+                      AND (:max = 0 OR (SELECT count(*) FROM fine_tuning_jobs r
+                                        WHERE r.tenant_id = q.tenant_id AND r.status = 'running') < :max)
                     ORDER BY priority DESC, seq
                     LIMIT 1
                     FOR UPDATE SKIP LOCKED
@@ -56,6 +82,7 @@ public class JobQueue {
                 """)
                 .param("worker", workerId)
                 .param("leaseMs", lease.toMillis())
+                .param("max", maxRunningPerTenant)
                 .query(JobRows.MAPPER).optional();
     }
 

@@ -21,15 +21,15 @@ class JobRepository {
         this.jdbc = jdbc;
     }
 
-    record NewJob(String id, String baseModel, String datasetId, String strategy, String hyperparameters, long seed,
+    record NewJob(String id, String tenantId, String baseModel, String datasetId, String strategy, String hyperparameters, long seed,
             Double validationFraction, String suffix, String metadata, int priority, int maxAttempts, String idempotencyKey, String requestHash) {
     }
 
     void insert(NewJob job) {
         jdbc.sql("""
-                INSERT INTO fine_tuning_jobs (id, status, base_model, dataset_id, strategy, hyperparameters, seed,
+                INSERT INTO fine_tuning_jobs (id, tenant_id, status, base_model, dataset_id, strategy, hyperparameters, seed,
                                               validation_fraction, suffix, metadata, priority, max_attempts, idempotency_key, request_hash)
-                VALUES (:id, 'queued', :baseModel, :datasetId, :strategy, :hyperparameters::jsonb, :seed, :validationFraction, :suffix,
+                VALUES (:id, :tenantId, 'queued', :baseModel, :datasetId, :strategy, :hyperparameters::jsonb, :seed, :validationFraction, :suffix,
                         :metadata::jsonb, :priority, :maxAttempts, :idempotencyKey, :requestHash)
                 """)
                 .paramSource(job)
@@ -42,41 +42,63 @@ class JobRepository {
         jdbc.sql("SELECT pg_notify('" + JobQueue.NEW_JOB_CHANNEL + "', :id)").param("id", id).query().singleValue();
     }
 
+    /** Any tenant's job: for the server's own bookkeeping, never for a client's request. */
     Optional<JobRow> find(String id) {
         return jdbc.sql("SELECT * FROM fine_tuning_jobs WHERE id = :id").param("id", id).query(JobRows.MAPPER).optional();
     }
 
-    Optional<JobRow> findByIdempotencyKey(String key) {
-        return jdbc.sql("SELECT * FROM fine_tuning_jobs WHERE idempotency_key = :key").param("key", key)
-                .query(JobRows.MAPPER).optional();
+    /** The tenant's job; another tenant's is as absent as a missing one. */
+    Optional<JobRow> find(String tenantId, String id) {
+        return jdbc.sql("SELECT * FROM fine_tuning_jobs WHERE id = :id AND tenant_id = :tenant")
+                .param("id", id).param("tenant", tenantId).query(JobRows.MAPPER).optional();
+    }
+
+    Optional<JobRow> findByIdempotencyKey(String tenantId, String key) {
+        return jdbc.sql("SELECT * FROM fine_tuning_jobs WHERE tenant_id = :tenant AND idempotency_key = :key")
+                .param("tenant", tenantId).param("key", key).query(JobRows.MAPPER).optional();
     }
 
     /** Frees a key whose window has passed, so it can name a new job. */
-    void expireIdempotencyKey(String key, Duration window) {
+    void expireIdempotencyKey(String tenantId, String key, Duration window) {
         jdbc.sql("""
                 UPDATE fine_tuning_jobs SET idempotency_key = NULL
-                WHERE idempotency_key = :key AND created_at < now() - :windowMs * interval '1 millisecond'
+                WHERE tenant_id = :tenant AND idempotency_key = :key
+                  AND created_at < now() - :windowMs * interval '1 millisecond'
                 """)
-                .param("key", key).param("windowMs", window.toMillis()).update();
+                .param("tenant", tenantId).param("key", key).param("windowMs", window.toMillis()).update();
     }
 
     /** Newest first, optionally only one status; {@code limit} is the page size plus one. */
-    List<JobRow> page(Long beforeSeq, JobStatus status, int limit) {
+    List<JobRow> page(String tenantId, Long beforeSeq, JobStatus status, int limit) {
         return jdbc.sql("""
                 SELECT * FROM fine_tuning_jobs
-                WHERE (:beforeSeq::bigint IS NULL OR seq < :beforeSeq::bigint)
+                WHERE tenant_id = :tenant
+                  AND (:beforeSeq::bigint IS NULL OR seq < :beforeSeq::bigint)
                   AND (:status::text IS NULL OR status = :status::text)
                 ORDER BY seq DESC
                 LIMIT :limit
                 """)
+                .param("tenant", tenantId)
                 .param("beforeSeq", beforeSeq)
                 .param("status", status == null ? null : status.wireName())
                 .param("limit", limit)
                 .query(JobRows.MAPPER).list();
     }
 
-    Optional<Long> seqOf(String id) {
-        return jdbc.sql("SELECT seq FROM fine_tuning_jobs WHERE id = :id").param("id", id).query(Long.class).optional();
+    Optional<Long> seqOf(String tenantId, String id) {
+        return jdbc.sql("SELECT seq FROM fine_tuning_jobs WHERE id = :id AND tenant_id = :tenant")
+                .param("id", id).param("tenant", tenantId).query(Long.class).optional();
+    }
+
+    /** The tenant's queued and running jobs: each will register a model, so they count against its model quota. */
+    long countActive(String tenantId) {
+        return jdbc.sql("SELECT count(*) FROM fine_tuning_jobs WHERE tenant_id = :tenant AND status IN ('queued', 'running')")
+                .param("tenant", tenantId).query(Long.class).single();
+    }
+
+    long countRunning(String tenantId) {
+        return jdbc.sql("SELECT count(*) FROM fine_tuning_jobs WHERE tenant_id = :tenant AND status = 'running'")
+                .param("tenant", tenantId).query(Long.class).single();
     }
 
     /** queued → cancelled. False when the job was no longer queued. */

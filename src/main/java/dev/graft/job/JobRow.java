@@ -7,6 +7,7 @@ import java.util.UUID;
 public record JobRow(
         String id,
         long seq,
+        String tenantId,
         JobStatus status,
         String baseModel,
         String datasetId,

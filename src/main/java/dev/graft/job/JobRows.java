@@ -20,6 +20,7 @@ final class JobRows {
         return new JobRow(
                 rs.getString("id"),
                 rs.getLong("seq"),
+                rs.getString("tenant_id"),
                 JobStatus.fromWireName(rs.getString("status")),
                 rs.getString("base_model"),
                 rs.getString("dataset_id"),

@@ -22,6 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.graft.basemodel.BaseModelCatalog;
 import dev.graft.dataset.DatasetService;
+import dev.graft.model.ModelRegistry;
+import dev.graft.security.Caller;
+import dev.graft.security.Limits;
 import dev.graft.dataset.DatasetView;
 import dev.graft.web.ApiProblem;
 import dev.graft.web.FieldError;
@@ -48,9 +51,14 @@ public class JobService {
     private final JobViews views;
     private final JsonMapper json;
     private final TransactionTemplate transactions;
+    private final ModelRegistry models;
+    private final Limits limits;
 
     JobService(JobRepository jobs, JobEventRepository events, DatasetService datasets, BaseModelCatalog catalog,
-            JobProperties properties, JobViews views, JsonMapper json, TransactionTemplate transactions) {
+            JobProperties properties, JobViews views, JsonMapper json, TransactionTemplate transactions,
+            ModelRegistry models, Limits limits) {
+        this.models = models;
+        this.limits = limits;
         this.jobs = jobs;
         this.events = events;
         this.datasets = datasets;
@@ -65,20 +73,21 @@ public class JobService {
     public record Created(JobView job, boolean replayed) {
     }
 
-    public Created create(JsonNode body, String idempotencyKey) {
+    public Created create(Caller caller, JsonNode body, String idempotencyKey) {
+        String tenant = caller.tenantId();
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
             throw ApiProblem.invalidField("Idempotency-Key", "must be 1 to 255 characters");
         }
         JobSpec spec = JobRequestParser.parse(body);
         String requestHash = sha256(canonical(body));
         if (idempotencyKey != null) {
-            jobs.expireIdempotencyKey(idempotencyKey, properties.idempotencyWindow());
-            Optional<Created> replay = replay(idempotencyKey, requestHash);
+            jobs.expireIdempotencyKey(tenant, idempotencyKey, properties.idempotencyWindow());
+            Optional<Created> replay = replay(tenant, idempotencyKey, requestHash);
             if (replay.isPresent()) {
                 return replay.get();
             }
         }
-        JobRepository.NewJob job = plan(spec, idempotencyKey, requestHash);
+        JobRepository.NewJob job = plan(tenant, spec, idempotencyKey, requestHash);
         try {
             transactions.executeWithoutResult(tx -> {
                 jobs.insert(job);
@@ -89,14 +98,14 @@ public class JobService {
         }
         catch (DuplicateKeyException e) {
             // Two requests with one key raced; the other inserted first.
-            return replay(idempotencyKey, requestHash).orElseThrow(() -> e);
+            return replay(tenant, idempotencyKey, requestHash).orElseThrow(() -> e);
         }
         log.info("Job {} queued: {} on {} ({})", job.id(), job.baseModel(), job.datasetId(), job.strategy());
-        return new Created(get(job.id()), false);
+        return new Created(views.job(find(tenant, job.id())), false);
     }
 
-    private Optional<Created> replay(String key, String requestHash) {
-        return jobs.findByIdempotencyKey(key).map(existing -> {
+    private Optional<Created> replay(String tenant, String key, String requestHash) {
+        return jobs.findByIdempotencyKey(tenant, key).map(existing -> {
             if (!existing.requestHash().equals(requestHash)) {
                 throw new ApiProblem(HttpStatus.CONFLICT, ProblemType.CONFLICT, "Idempotency-Key '" + key
                         + "' was already used with a different request body (job " + existing.id() + ")");
@@ -106,16 +115,16 @@ public class JobService {
     }
 
     /** The semantic checks, then the resolution of "auto". */
-    private JobRepository.NewJob plan(JobSpec spec, String idempotencyKey, String requestHash) {
+    private JobRepository.NewJob plan(String tenant, JobSpec spec, String idempotencyKey, String requestHash) {
         List<FieldError> errors = new ArrayList<>();
-        Optional<DatasetView> dataset = datasets.lookup(spec.dataset());
+        Optional<DatasetView> dataset = datasets.lookup(tenant, spec.dataset());
         if (dataset.isEmpty()) {
             errors.add(new FieldError("/dataset", "no dataset with id '" + spec.dataset() + "'"));
         }
         else if (!"ready".equals(dataset.get().status())) {
             errors.add(new FieldError("/dataset", "dataset is " + dataset.get().status() + ", not ready"));
         }
-        Optional<BaseModelCatalog.CatalogEntry> base = catalog.find(spec.baseModel());
+        Optional<BaseModelCatalog.CatalogEntry> base = catalog.find(tenant, spec.baseModel());
         if (base.isEmpty()) {
             errors.add(new FieldError("/base_model", "no base model '" + spec.baseModel() + "'; GET /v1/models?kind=base lists them"));
         }
@@ -139,6 +148,8 @@ public class JobService {
         if (!errors.isEmpty()) {
             throw ApiProblem.unprocessable(errors);
         }
+        // Every queued or running job will register a model: count them with the models.
+        limits.checkModelQuota(models.countOwned(tenant) + jobs.countActive(tenant));
         DatasetView ds = dataset.get();
         BaseModelCatalog.CatalogEntry model = base.get();
         int train = ds.split().trainExamples();
@@ -146,16 +157,16 @@ public class JobService {
                 ds.labels().size());
         Hyperparameters hyperparameters = HyperparameterResolver.resolve(spec.hyperparameters(), strategy, model.modality(), train);
         long seed = spec.seed() != null ? spec.seed() : SEEDS.nextInt(Integer.MAX_VALUE);
-        return new JobRepository.NewJob(Ids.newId("ftjob"), model.id(), ds.id(), strategy, json.writeValueAsString(hyperparameters),
+        return new JobRepository.NewJob(Ids.newId("ftjob"), tenant, model.id(), ds.id(), strategy, json.writeValueAsString(hyperparameters),
                 seed, spec.validationFraction(), spec.suffix(), spec.metadata() == null ? null : json.writeValueAsString(spec.metadata()),
                 spec.priority(), properties.maxAttempts(), idempotencyKey, requestHash);
     }
 
-    public JobView get(String id) {
-        return views.job(find(id));
+    public JobView get(Caller caller, String id) {
+        return views.job(find(caller.tenantId(), id));
     }
 
-    public ListPage<JobView> list(String status, String after, Integer limit) {
+    public ListPage<JobView> list(Caller caller, String status, String after, Integer limit) {
         int size = ListPage.checkLimit(limit);
         JobStatus filter = null;
         if (status != null) {
@@ -166,17 +177,17 @@ public class JobService {
                 throw ApiProblem.invalidField("status", "must be one of queued, running, succeeded, failed, cancelled");
             }
         }
-        Long before = after == null ? null : jobs.seqOf(after)
+        Long before = after == null ? null : jobs.seqOf(caller.tenantId(), after)
                 .orElseThrow(() -> ApiProblem.invalidField("after", "no job with id '" + after + "' to continue after"));
-        return ListPage.of(jobs.page(before, filter, size + 1), size, JobRow::id).map(views::job);
+        return ListPage.of(jobs.page(caller.tenantId(), before, filter, size + 1), size, JobRow::id).map(views::job);
     }
 
     /**
      * Queued jobs are cancelled at once. A running job is asked to stop: its worker sees the
      * request within one training step, stops, and marks it cancelled without registering a model.
      */
-    public JobView cancel(String id) {
-        JobRow job = find(id);
+    public JobView cancel(Caller caller, String id) {
+        JobRow job = find(caller.tenantId(), id);
         if (job.status().isTerminal()) {
             throw new ApiProblem(HttpStatus.CONFLICT, ProblemType.CONFLICT, "Job " + id + " is already " + job.status().wireName());
         }
@@ -188,19 +199,19 @@ public class JobService {
                 events.append(id, "info", "cancel_requested", "Cancellation requested; the worker stops within one training step", null);
             }
         });
-        return get(id);
+        return get(caller, id);
     }
 
-    public ListPage<JobEventView> events(String id, String after, Integer limit) {
-        find(id);
+    public ListPage<JobEventView> events(Caller caller, String id, String after, Integer limit) {
+        find(caller.tenantId(), id);
         int size = ListPage.checkLimit(limit);
         long afterSeq = after == null ? 0 : events.eventSeq(id, after)
                 .orElseThrow(() -> ApiProblem.invalidField("after", "no event '" + after + "' in job " + id));
         return ListPage.of(events.events(id, afterSeq, size + 1), size, JobEventRepository.EventRow::id).map(views::event);
     }
 
-    public ListPage<CheckpointView> checkpoints(String id, String after, Integer limit) {
-        find(id);
+    public ListPage<CheckpointView> checkpoints(Caller caller, String id, String after, Integer limit) {
+        find(caller.tenantId(), id);
         int size = ListPage.checkLimit(limit);
         List<JobEventRepository.CheckpointRow> all = events.checkpoints(id);
         int from = 0;
@@ -219,8 +230,9 @@ public class JobService {
         return ListPage.of(rest, size, JobEventRepository.CheckpointRow::id).map(views::checkpoint);
     }
 
-    JobRow find(String id) {
-        return jobs.find(id).orElseThrow(() -> ApiProblem.notFound("fine-tuning job", id));
+    /** The tenant's job; another tenant's answers 404 exactly like a missing one. */
+    JobRow find(String tenant, String id) {
+        return jobs.find(tenant, id).orElseThrow(() -> ApiProblem.notFound("fine-tuning job", id));
     }
 
     /** Key order and whitespace must not make two equal bodies differ. */

@@ -28,7 +28,9 @@ public record JobView(
         int maxAttempts,
         boolean cancelRequested,
         Progress progress,
-        Map<String, Object> metrics) {
+        Map<String, Object> metrics,
+        Integer maxRunningPerTenant,
+        String waitingReason) {
 
     public record Error(String code, String message) {
     }

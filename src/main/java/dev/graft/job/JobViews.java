@@ -15,12 +15,17 @@ class JobViews {
     private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() { };
 
     private final JsonMapper json;
+    private final JobRepository jobs;
+    private final JobProperties properties;
 
-    JobViews(JsonMapper json) {
+    JobViews(JsonMapper json, JobRepository jobs, JobProperties properties) {
         this.json = json;
+        this.jobs = jobs;
+        this.properties = properties;
     }
 
     JobView job(JobRow row) {
+        int max = properties.maxRunningPerTenant();
         return new JobView(row.id(), "fine_tuning.job", row.status().wireName(), row.baseModel(), row.datasetId(),
                 row.strategy(), json.readValue(row.hyperparameters(), Hyperparameters.class), row.seed(),
                 row.validationFraction(), row.suffix(), row.metadata() == null ? null : json.readValue(row.metadata(), STRINGS),
@@ -29,7 +34,18 @@ class JobViews {
                 row.errorCode() == null ? null : new JobView.Error(row.errorCode(), row.errorMessage()),
                 row.attempts(), row.maxAttempts(), row.cancelRequested(),
                 row.progress() == null ? null : json.readValue(row.progress(), JobView.Progress.class),
-                row.metrics() == null ? null : json.readValue(row.metrics(), MAP));
+                row.metrics() == null ? null : json.readValue(row.metrics(), MAP),
+                max > 0 ? max : null, waitingReason(row, max));
+    }
+
+    /** Why a queued job has not started, when the reason is the tenant's own limit rather than busy workers. */
+    private String waitingReason(JobRow row, int max) {
+        if (row.status() != JobStatus.QUEUED || max <= 0) {
+            return null;
+        }
+        long running = jobs.countRunning(row.tenantId());
+        return running < max ? null : "This tenant already runs " + running + " jobs, its limit "
+                + "(graft.jobs.max-running-per-tenant = " + max + "); this job starts when one of them ends";
     }
 
     JobEventView event(JobEventRepository.EventRow row) {

@@ -19,6 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
+import dev.graft.security.Caller;
 import dev.graft.web.ListPage;
 
 @RestController
@@ -32,35 +33,35 @@ class ModelController {
     }
 
     @GetMapping
-    ListPage<ModelView> list(@RequestParam(name = "kind", required = false) String kind,
+    ListPage<ModelView> list(Caller caller, @RequestParam(name = "kind", required = false) String kind,
             @RequestParam(name = "after", required = false) String after,
             @RequestParam(name = "limit", required = false) Integer limit) {
-        return models.list(kind, after, limit);
+        return models.list(caller, kind, after, limit);
     }
 
     /** Imports a TorchScript module as a base model: a {@code file} part and a {@code descriptor} JSON part. */
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<ModelView> importModel(@RequestPart("file") MultipartFile file,
+    ResponseEntity<ModelView> importModel(Caller caller, @RequestPart("file") MultipartFile file,
             @RequestPart(name = "descriptor", required = false) String descriptor) throws IOException {
         try (InputStream in = file.getInputStream()) {
-            ModelView model = models.importTorchScript(in, descriptor);
+            ModelView model = models.importTorchScript(caller, in, descriptor);
             return ResponseEntity.status(HttpStatus.CREATED).body(model);
         }
     }
 
     @GetMapping("/{id}")
-    ModelView get(@PathVariable String id) {
-        return models.get(id);
+    ModelView get(Caller caller, @PathVariable String id) {
+        return models.get(caller, id);
     }
 
     @DeleteMapping("/{id}")
-    ModelDeleted delete(@PathVariable String id) {
-        return models.delete(id);
+    ModelDeleted delete(Caller caller, @PathVariable String id) {
+        return models.delete(caller, id);
     }
 
     @GetMapping(path = "/{id}/artifact", produces = { "application/zip", MediaType.APPLICATION_JSON_VALUE })
-    ResponseEntity<StreamingResponseBody> artifact(@PathVariable String id) {
-        ModelService.ModelArchive archive = models.archive(id);
+    ResponseEntity<StreamingResponseBody> artifact(Caller caller, @PathVariable String id) {
+        ModelService.ModelArchive archive = models.archive(caller, id);
         return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/zip"))
                 .header(HttpHeaders.CONTENT_DISPOSITION,
                         ContentDisposition.attachment().filename(archive.fileName()).build().toString())

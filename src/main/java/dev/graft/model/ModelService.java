@@ -19,6 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.graft.basemodel.BaseModelCatalog;
 import dev.graft.basemodel.BaseModelCatalog.CatalogEntry;
 import dev.graft.basemodel.TorchScriptImport;
+import dev.graft.security.Caller;
+import dev.graft.security.Limits;
 import dev.graft.storage.ArtifactStore;
 import dev.graft.training.ModelArtifact;
 import dev.graft.training.ModelDescriptor;
@@ -43,11 +45,13 @@ public class ModelService {
     private final List<ModelUsage> usages;
     private final List<ModelServing> serving;
     private final TorchScriptImport imports;
+    private final Limits limits;
     // Artifacts never change once registered, so their descriptors can be kept.
     private final Map<String, ModelDescriptor> descriptors = new ConcurrentHashMap<>();
 
     ModelService(ModelRegistry registry, BaseModelCatalog catalog, ArtifactStore store, JsonMapper json,
-            List<ModelUsage> usages, List<ModelServing> serving, TorchScriptImport imports) {
+            List<ModelUsage> usages, List<ModelServing> serving, TorchScriptImport imports, Limits limits) {
+        this.limits = limits;
         this.imports = imports;
         this.registry = registry;
         this.catalog = catalog;
@@ -57,7 +61,8 @@ public class ModelService {
         this.serving = serving;
     }
 
-    public ListPage<ModelView> list(String kind, String after, Integer limit) {
+    public ListPage<ModelView> list(Caller caller, String kind, String after, Integer limit) {
+        String tenant = caller.tenantId();
         int size = ListPage.checkLimit(limit);
         if (kind != null && !kind.equals("base") && !kind.equals("fine_tuned")) {
             throw ApiProblem.invalidField("kind", "must be base or fine_tuned, was '" + kind + "'");
@@ -67,7 +72,7 @@ public class ModelService {
         List<ModelView> rows = new ArrayList<>();
         boolean afterSeen = after == null;
         if (bases) {
-            List<CatalogEntry> architectures = catalog.entries();
+            List<CatalogEntry> architectures = catalog.entries(tenant);
             int start = 0;
             for (int i = 0; !afterSeen && i < architectures.size(); i++) {
                 if (architectures.get(i).id().equals(after)) {
@@ -81,38 +86,38 @@ public class ModelService {
         }
         Long beforeSeq = null;
         if (!afterSeen) {
-            Optional<Long> seq = tuned ? registry.seqOf(after) : Optional.empty();
+            Optional<Long> seq = tuned ? registry.seqOf(tenant, after) : Optional.empty();
             beforeSeq = seq.orElseThrow(() -> ApiProblem.invalidField("after", "no model with id '" + after
                     + "' in this list to continue after"));
         }
         if (tuned && rows.size() <= size) {
-            registry.newestFirst(beforeSeq, size + 1 - rows.size()).forEach(row -> rows.add(view(row)));
+            registry.newestFirst(tenant, beforeSeq, size + 1 - rows.size()).forEach(row -> rows.add(view(row)));
         }
         return ListPage.of(rows, size, ModelView::id);
     }
 
-    public ModelView get(String id) {
-        Optional<CatalogEntry> architecture = architecture(id);
+    public ModelView get(Caller caller, String id) {
+        Optional<CatalogEntry> architecture = architecture(caller, id);
         if (architecture.isPresent()) {
             return ModelViews.base(architecture.get());
         }
-        return view(find(id));
+        return view(find(caller, id));
     }
 
     /** A fine-tuned model ready to be loaded: 404 if unknown, 409 for a base model (it has no trained head). */
-    public ServableModel servable(String id) {
-        if (architecture(id).isPresent()) {
+    public ServableModel servable(Caller caller, String id) {
+        if (architecture(caller, id).isPresent()) {
             throw new ApiProblem(HttpStatus.CONFLICT, ProblemType.CONFLICT, "Model " + id
                     + " is a base model without a trained head; fine-tune it and predict with the fine-tuned model");
         }
-        ModelRegistry.ModelRow row = find(id);
+        ModelRegistry.ModelRow row = find(caller, id);
         ModelDescriptor descriptor;
         try {
             descriptor = descriptor(row);
         }
         catch (RuntimeException e) {
             // Deleted between reading its row and reading its files: answer as for a deleted model.
-            if (registry.find(id).isEmpty()) {
+            if (registry.find(caller.tenantId(), id).isEmpty()) {
                 throw ApiProblem.notFound("model", id);
             }
             throw e;
@@ -124,15 +129,15 @@ public class ModelService {
      * Deletes a fine-tuned or imported model and its files; 409 for a built-in base model or while a queued or running
      * job starts from it. Requests already queued on the loaded model still finish.
      */
-    public ModelDeleted delete(String id) {
-        if (imports.find(id).isPresent()) {
-            return deleteImported(id);
+    public ModelDeleted delete(Caller caller, String id) {
+        if (imports.find(caller.tenantId(), id).isPresent()) {
+            return deleteImported(caller, id);
         }
-        if (architecture(id).isPresent()) {
+        if (architecture(caller, id).isPresent()) {
             throw new ApiProblem(HttpStatus.CONFLICT, ProblemType.CONFLICT, "Model " + id
                     + " is a built-in base model; only fine-tuned models can be deleted");
         }
-        ModelRegistry.ModelRow row = find(id);
+        ModelRegistry.ModelRow row = find(caller, id);
         requireUnused(id);
         if (!registry.delete(id)) {
             throw ApiProblem.notFound("model", id);
@@ -151,13 +156,14 @@ public class ModelService {
     }
 
     /** Imports a TorchScript module as a base model (see {@link TorchScriptImport}). */
-    public ModelView importTorchScript(java.io.InputStream file, String descriptorJson) {
-        return get(imports.importModel(file, descriptorJson).id());
+    public ModelView importTorchScript(Caller caller, java.io.InputStream file, String descriptorJson) {
+        limits.checkModelQuota(registry.countOwned(caller.tenantId()));
+        return get(caller, imports.importModel(caller.tenantId(), file, descriptorJson).id());
     }
 
-    private ModelDeleted deleteImported(String id) {
+    private ModelDeleted deleteImported(Caller caller, String id) {
         requireUnused(id);
-        if (!imports.delete(id)) {
+        if (!imports.delete(caller.tenantId(), id)) {
             throw ApiProblem.notFound("model", id);
         }
         log.info("Imported model {} deleted", id);
@@ -174,12 +180,12 @@ public class ModelService {
     }
 
     /** Writes a fine-tuned model's artifact directory as a ZIP; returns the archive's file name. */
-    public ModelArchive archive(String id) {
-        if (architecture(id).isPresent()) {
+    public ModelArchive archive(Caller caller, String id) {
+        if (architecture(caller, id).isPresent()) {
             throw new ApiProblem(HttpStatus.CONFLICT, ProblemType.CONFLICT, "Model " + id
                     + " is a base model: it has no trained weights to download");
         }
-        ModelRegistry.ModelRow row = find(id);
+        ModelRegistry.ModelRow row = find(caller, id);
         return new ModelArchive(id, directory(row));
     }
 
@@ -225,11 +231,12 @@ public class ModelService {
         }
     }
 
-    private ModelRegistry.ModelRow find(String id) {
-        return registry.find(id).orElseThrow(() -> ApiProblem.notFound("model", id));
+    /** The caller's fine-tuned model; another tenant's answers 404 exactly like a missing one. */
+    private ModelRegistry.ModelRow find(Caller caller, String id) {
+        return registry.find(caller.tenantId(), id).orElseThrow(() -> ApiProblem.notFound("model", id));
     }
 
-    private Optional<CatalogEntry> architecture(String id) {
-        return catalog.entries().stream().filter(e -> e.id().equals(id)).findFirst();
+    private Optional<CatalogEntry> architecture(Caller caller, String id) {
+        return catalog.entries(caller.tenantId()).stream().filter(e -> e.id().equals(id)).findFirst();
     }
 }

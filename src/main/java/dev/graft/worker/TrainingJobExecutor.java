@@ -120,7 +120,7 @@ class TrainingJobExecutor implements JobExecutor {
                     "Validation accuracy %.4f, macro-F1 %.4f, loss %.4f", report.accuracy(), report.macroF1(), report.loss()),
                     Map.of("accuracy", report.accuracy(), "macro_f1", report.macroF1(), "loss", report.loss()));
             log.info("Job {} trained {} in {} epochs on {}", job.id(), modelId, result.epochsRun(), running.device());
-            return new JobOutcome.Succeeded(new ModelRegistry.NewModel(modelId, job.id(), job.baseModel(), job.datasetId(),
+            return new JobOutcome.Succeeded(new ModelRegistry.NewModel(modelId, job.tenantId(), job.id(), job.baseModel(), job.datasetId(),
                     DatasetService.modality(examples.format()),
                     json.writeValueAsString(examples.labels()), modelPrefix(job), bytes, json.writeValueAsString(report)),
                     modelPrefix(job));

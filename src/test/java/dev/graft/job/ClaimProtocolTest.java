@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
 
 import dev.graft.support.Fixtures;
 import dev.graft.support.GraftServerTest;
@@ -31,6 +32,8 @@ import dev.graft.web.Ids;
  * worker that lost its lease can write nothing more.
  */
 @GraftServerTest
+// One tenant owns every job here: the per-tenant limit (JobConcurrencyLimitTest) would hide the claim protocol.
+@TestPropertySource(properties = "graft.jobs.max-running-per-tenant=0")
 class ClaimProtocolTest {
 
 
@@ -142,7 +145,7 @@ class ClaimProtocolTest {
 
     private String insertJob(int priority) {
         String id = Ids.newId("ftjob");
-        jobs.insert(new JobRepository.NewJob(id, "arch-mlp", "ds_test", "full", Fixtures.RESOLVED_HYPERPARAMETERS, 1, null, null, null, priority, 3, null, "h"));
+        jobs.insert(new JobRepository.NewJob(id, "tenant_default", "arch-mlp", "ds_test", "full", Fixtures.RESOLVED_HYPERPARAMETERS, 1, null, null, null, priority, 3, null, "h"));
         return id;
     }
 }

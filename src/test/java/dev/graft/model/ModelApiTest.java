@@ -79,7 +79,7 @@ class ModelApiTest {
             after = page.get("has_more").asBoolean() ? page.get("last_id").asString() : null;
         } while (after != null);
 
-        List<String> catalogOrder = catalog.entries().stream().map(BaseModelCatalog.CatalogEntry::id).toList();
+        List<String> catalogOrder = catalog.entries("tenant_default").stream().map(BaseModelCatalog.CatalogEntry::id).toList();
         assertThat(ids.subList(0, catalogOrder.size())).isEqualTo(catalogOrder);
         assertThat(ids).containsSubsequence(newer, older).doesNotHaveDuplicates();
     }
@@ -90,7 +90,7 @@ class ModelApiTest {
         JsonNode tuned = api.get("/v1/models?kind=fine_tuned&limit=100").json();
         JsonNode afterNewer = api.get("/v1/models?kind=fine_tuned&after=" + newer).json();
 
-        assertThat(bases.get("data")).hasSize(catalog.entries().size()).allSatisfy(m -> assertThat(m.get("kind").asString()).isEqualTo("base"));
+        assertThat(bases.get("data")).hasSize(catalog.entries("tenant_default").size()).allSatisfy(m -> assertThat(m.get("kind").asString()).isEqualTo("base"));
         assertThat(tuned.get("data")).allSatisfy(m -> assertThat(m.get("kind").asString()).isEqualTo("fine_tuned"));
         assertThat(afterNewer.get("data").get(0).get("id").asString()).isEqualTo(older);
         assertThat(api.unchecked().get("/v1/models?kind=other").status()).isEqualTo(400);
@@ -160,8 +160,8 @@ class ModelApiTest {
     void aModelAQueuedJobStartsFromCannotBeDeletedNorCanABaseModel() {
         String parent = models.tabular("parent");
         jdbc.sql("""
-                INSERT INTO fine_tuning_jobs (id, status, base_model, dataset_id, strategy, hyperparameters, seed, max_attempts)
-                VALUES (:id, 'queued', :base, 'ds_x', 'full', CAST(:hyperparameters AS jsonb), 1, 3)
+                INSERT INTO fine_tuning_jobs (id, tenant_id, status, base_model, dataset_id, strategy, hyperparameters, seed, max_attempts)
+                VALUES (:id, 'tenant_default', 'queued', :base, 'ds_x', 'full', CAST(:hyperparameters AS jsonb), 1, 3)
                 """).param("id", Ids.newId("ftjob")).param("hyperparameters", TrainedModels.HYPERPARAMETERS).param("base", parent).update();
 
         ApiClient.Response blocked = api.delete("/v1/models/" + parent);

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
+import com.atlassian.oai.validator.report.LevelResolver;
+import com.atlassian.oai.validator.report.ValidationReport;
 import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.model.SimpleResponse;
@@ -30,6 +32,9 @@ public final class ApiClient {
 
     static final OpenApiInteractionValidator CONTRACT = OpenApiInteractionValidator
             .createForSpecificationUrl(Path.of("openapi.yaml").toAbsolutePath().toUri().toString())
+            // Most tests run in open mode, where no key is sent; the security tests check keys themselves.
+            .withLevelResolver(LevelResolver.create()
+                    .withLevel("validation.request.security.missing", ValidationReport.Level.IGNORE).build())
             .build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -38,19 +43,26 @@ public final class ApiClient {
 
     private final String base;
     private final Check check;
+    private final String key;
 
-    private ApiClient(String base, Check check) {
+    private ApiClient(String base, Check check, String key) {
         this.base = base;
         this.check = check;
+        this.key = key;
     }
 
     public static ApiClient on(int port) {
-        return new ApiClient("http://127.0.0.1:" + port, Check.EXCHANGE);
+        return new ApiClient("http://127.0.0.1:" + port, Check.EXCHANGE, null);
+    }
+
+    /** The same client, sending {@code Authorization: Bearer <key>} with every request. */
+    public ApiClient withKey(String apiKey) {
+        return new ApiClient(base, check, apiKey);
     }
 
     /** For requests that break the contract on purpose: only the response is checked. */
     public ApiClient unchecked() {
-        return new ApiClient(base, Check.RESPONSE);
+        return new ApiClient(base, Check.RESPONSE, key);
     }
 
     /**
@@ -58,7 +70,7 @@ public final class ApiClient {
      * have, a path that does not exist): nothing is checked against openapi.yaml.
      */
     public ApiClient outsideContract() {
-        return new ApiClient(base, Check.NONE);
+        return new ApiClient(base, Check.NONE, key);
     }
 
     public Response get(String path) {
@@ -87,6 +99,9 @@ public final class ApiClient {
         if (accept != null) {
             request.header("Accept", accept);
         }
+        if (key != null) {
+            headers = withAuthorization(headers);
+        }
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
@@ -105,6 +120,13 @@ public final class ApiClient {
                 response.body(), response);
         checkContract(method, path, contentType, body, accept, headers, result);
         return result;
+    }
+
+    private String[] withAuthorization(String[] headers) {
+        String[] all = java.util.Arrays.copyOf(headers, headers.length + 2);
+        all[headers.length] = "Authorization";
+        all[headers.length + 1] = "Bearer " + key;
+        return all;
     }
 
     private void checkContract(String method, String path, String contentType, byte[] body, String accept, String[] headers,

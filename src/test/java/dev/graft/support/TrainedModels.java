@@ -16,6 +16,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import dev.graft.basemodel.Architectures;
 import dev.graft.basemodel.Modality;
 import dev.graft.model.ModelRegistry;
+import dev.graft.security.Caller;
 import dev.graft.storage.ArtifactStore;
 import dev.graft.training.BaseModel;
 import dev.graft.training.CancellationToken;
@@ -46,11 +47,22 @@ public final class TrainedModels {
     private final JdbcClient jdbc;
     private final ModelRegistry registry;
     private final ArtifactStore store;
+    private final String tenant;
 
     public TrainedModels(JdbcClient jdbc, ModelRegistry registry, ArtifactStore store) {
+        this(jdbc, registry, store, Caller.DEFAULT_TENANT);
+    }
+
+    private TrainedModels(JdbcClient jdbc, ModelRegistry registry, ArtifactStore store, String tenant) {
         this.jdbc = jdbc;
         this.registry = registry;
         this.store = store;
+        this.tenant = tenant;
+    }
+
+    /** The same, registering the models as the given tenant's. */
+    public TrainedModels forTenant(String tenantId) {
+        return new TrainedModels(jdbc, registry, store, tenantId);
     }
 
     /** Three Gaussian blobs in two features, centred at (c, -c) as in {@link Fixtures#csv}. */
@@ -122,15 +134,15 @@ public final class TrainedModels {
                     bytes = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
                 }
                 jdbc.sql("""
-                        INSERT INTO fine_tuning_jobs (id, status, base_model, dataset_id, strategy, hyperparameters, seed,
+                        INSERT INTO fine_tuning_jobs (id, tenant_id, status, base_model, dataset_id, strategy, hyperparameters, seed,
                             max_attempts, fine_tuned_model, finished_at)
-                        VALUES (:id, 'succeeded', :base, :dataset, 'full', CAST(:hyperparameters AS jsonb), 1, 3, :model, now())
-                        """).param("id", jobId).param("hyperparameters", TrainedModels.HYPERPARAMETERS).param("base", architecture).param("dataset", datasetId)
+                        VALUES (:id, :tenant, 'succeeded', :base, :dataset, 'full', CAST(:hyperparameters AS jsonb), 1, 3, :model, now())
+                        """).param("id", jobId).param("tenant", tenant).param("hyperparameters", TrainedModels.HYPERPARAMETERS).param("base", architecture).param("dataset", datasetId)
                         .param("model", modelId).update();
                 String report = "{\"loss\": " + result.report().loss() + ", \"accuracy\": " + result.report().accuracy()
                         + ", \"macro_f1\": " + result.report().macroF1() + ", \"per_class\": [], \"confusion_matrix\": [],"
                         + " \"history\": []}";
-                registry.register(new ModelRegistry.NewModel(modelId, jobId, architecture, datasetId, modality,
+                registry.register(new ModelRegistry.NewModel(modelId, tenant, jobId, architecture, datasetId, modality,
                         "[\"" + String.join("\", \"", labels) + "\"]", prefix, bytes, report));
             }
         }

@@ -141,14 +141,14 @@ class AttemptOutcomeTest {
     private String queuedJob(int maxAttempts) {
         String id = Ids.newId("ftjob");
         jdbc.sql("""
-                INSERT INTO fine_tuning_jobs (id, status, base_model, dataset_id, strategy, hyperparameters, seed, max_attempts)
-                VALUES (:id, 'queued', 'arch-mlp', 'ds_x', 'full', :hp::jsonb, 1, :max)
+                INSERT INTO fine_tuning_jobs (id, tenant_id, status, base_model, dataset_id, strategy, hyperparameters, seed, max_attempts)
+                VALUES (:id, 'tenant_default', 'queued', 'arch-mlp', 'ds_x', 'full', :hp::jsonb, 1, :max)
                 """).param("id", id).param("max", maxAttempts).param("hp", Fixtures.RESOLVED_HYPERPARAMETERS).update();
         return id;
     }
 
     private static ModelRegistry.NewModel model(JobRow job, String modelId) {
-        return new ModelRegistry.NewModel(modelId, job.id(), job.baseModel(), job.datasetId(), "tabular", "[\"a\",\"b\"]",
+        return new ModelRegistry.NewModel(modelId, job.tenantId(), job.id(), job.baseModel(), job.datasetId(), "tabular", "[\"a\",\"b\"]",
                 "models/" + job.id() + "/attempt-" + job.attempts(), 1, null);
     }
 
