@@ -19,7 +19,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.TestPropertySource;
 
 import dev.graft.support.Fixtures;
 import dev.graft.support.GraftServerTest;
@@ -32,8 +31,6 @@ import dev.graft.web.Ids;
  * worker that lost its lease can write nothing more.
  */
 @GraftServerTest
-// One tenant owns every job here: the per-tenant limit (JobConcurrencyLimitTest) would hide the claim protocol.
-@TestPropertySource(properties = "graft.jobs.max-running-per-tenant=0")
 class ClaimProtocolTest {
 
 

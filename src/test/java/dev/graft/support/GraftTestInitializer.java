@@ -33,6 +33,15 @@ public class GraftTestInitializer implements ApplicationContextInitializer<Confi
         if (inlined == null || !inlined.containsProperty("graft.mode")) {
             properties.add("graft.mode=api");
         }
+        // Test classes share one database and, in open mode, one tenant: per-tenant quotas and rates
+        // would couple unrelated tests. They are off unless a test sets them (LimitsTest does).
+        for (String limit : List.of("graft.limits.datasets-per-tenant", "graft.limits.models-per-tenant",
+                "graft.limits.uploads-in-flight-per-tenant", "graft.limits.predictions-per-second",
+                "graft.jobs.max-running-per-tenant")) {
+            if (inlined == null || !inlined.containsProperty(limit)) {
+                properties.add(limit + "=0");
+            }
+        }
         TestPropertyValues.of(properties).applyTo(context);
     }
 
