@@ -19,6 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.graft.storage.ArtifactStore;
 import dev.graft.storage.StagedArtifact;
+import dev.graft.training.TrainingProperties;
 import dev.graft.web.ApiProblem;
 import dev.graft.web.FieldError;
 import dev.graft.web.Ids;
@@ -27,7 +28,7 @@ import dev.graft.web.ProblemType;
 /**
  * Imports a TorchScript image module, or a Graft model artifact (format {@code graft}), as a base
  * model. The upload is staged and loaded (a module is also run on a dummy batch of the declared
- * shape); only one that loads and returns the declared number of values is committed to the
+ * shape, in a separate process: see {@link IsolatedProbe}); only one that loads and returns the declared number of values is committed to the
  * store and then recorded. Anything wrong is a 422 naming the
  * field, and the staged file is deleted, so a refused import leaves nothing behind.
  */
@@ -43,8 +44,13 @@ public class TorchScriptImport {
     private final ArtifactStore store;
     private final JsonMapper json;
     private final BaseModelCatalog catalog;
+    private final ImportProperties properties;
+    private final TrainingProperties training;
 
-    TorchScriptImport(ImportedBaseRepository imports, ArtifactStore store, JsonMapper json, BaseModelCatalog catalog) {
+    TorchScriptImport(ImportedBaseRepository imports, ArtifactStore store, JsonMapper json, BaseModelCatalog catalog,
+            ImportProperties properties, TrainingProperties training) {
+        this.properties = properties;
+        this.training = training;
         this.imports = imports;
         this.store = store;
         this.json = json;
@@ -101,7 +107,8 @@ public class TorchScriptImport {
         int channels = d.inputShape().get(0);
         float[] mean = d.normalisation() == null ? new float[channels] : floats(d.normalisation().mean());
         float[] std = d.normalisation() == null ? ones(channels) : floats(d.normalisation().std());
-        FieldError problem = TorchScriptProbe.check(staged.path(), d.inputShape(), d.embeddingSize());
+        FieldError problem = IsolatedProbe.check(staged.path(), d.inputShape(), d.embeddingSize(),
+                properties.probeJvmOptions(), training.dataDirectory(), properties.probeTimeout());
         if (problem != null) {
             throw ApiProblem.unprocessable(List.of(problem));
         }

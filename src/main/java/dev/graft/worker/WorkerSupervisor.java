@@ -1,7 +1,6 @@
 package dev.graft.worker;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +26,7 @@ import org.springframework.stereotype.Component;
 import dev.graft.GraftApplication;
 import dev.graft.job.DaemonScheduler;
 import dev.graft.storage.StorageProperties;
+import dev.graft.training.ChildJvm;
 
 /**
  * In {@code all} mode, runs the worker pool as child processes of this one: one per visible GPU,
@@ -126,17 +126,7 @@ class WorkerSupervisor implements SmartLifecycle {
     }
 
     private List<String> command(Child child) {
-        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-        List<String> command = new ArrayList<>();
-        command.add(java);
-        command.addAll(properties.jvmOptions());
-        String classpath = System.getProperty("java.class.path");
-        if (!classpath.contains(File.pathSeparator) && classpath.endsWith(".jar") && isBootJar(classpath)) {
-            command.addAll(List.of("-jar", classpath));
-        }
-        else {
-            command.addAll(List.of("-cp", classpath, GraftApplication.class.getName()));
-        }
+        List<String> command = new ArrayList<>(ChildJvm.command(properties.jvmOptions(), GraftApplication.class.getName()));
         Arrays.stream(arguments.getSourceArgs()).filter(a -> !isOverridden(a)).forEach(command::add);
         command.add("--graft.mode=worker");
         command.add("--graft.worker.device=" + child.device);
@@ -145,15 +135,6 @@ class WorkerSupervisor implements SmartLifecycle {
         command.add("--spring.datasource.url=" + ((HikariDataSource) dataSource).getJdbcUrl());
         command.add("--graft.storage.root=" + storage.root().toAbsolutePath().normalize());
         return command;
-    }
-
-    private static boolean isBootJar(String jar) {
-        try (var file = new java.util.jar.JarFile(jar)) {
-            return file.getEntry("BOOT-INF/") != null;
-        }
-        catch (IOException e) {
-            return false;
-        }
     }
 
     private static boolean isOverridden(String arg) {
