@@ -35,7 +35,10 @@ FROM runtime-${VARIANT} AS runtime
 WORKDIR /var/lib/graft
 COPY --from=build /src/target/graft.jar /opt/graft/graft.jar
 USER graft
-ENV GRAFT_STORAGE_ROOT=/var/lib/graft/artifacts \
+# A container serves other hosts, so Graft listens on all interfaces; it then refuses to start
+# without GRAFT_SECURITY_ADMIN_KEY (open mode is for loopback only).
+ENV SERVER_ADDRESS=0.0.0.0 \
+    GRAFT_STORAGE_ROOT=/var/lib/graft/artifacts \
     GRAFT_DATABASE_EMBEDDED_DATA_DIRECTORY=/var/lib/graft/postgres \
     GRAFT_TRAINING_DATA_DIRECTORY=/var/lib/graft
 VOLUME ["/var/lib/graft"]
