@@ -1,11 +1,7 @@
 package dev.graft.job;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +23,7 @@ import dev.graft.security.Caller;
 import dev.graft.security.Limits;
 import dev.graft.dataset.DatasetView;
 import dev.graft.web.ApiProblem;
+import dev.graft.web.Hashes;
 import dev.graft.web.FieldError;
 import dev.graft.web.Ids;
 import dev.graft.web.ListPage;
@@ -79,7 +76,7 @@ public class JobService {
             throw ApiProblem.invalidField("Idempotency-Key", "must be 1 to 255 characters");
         }
         JobSpec spec = JobRequestParser.parse(body);
-        String requestHash = sha256(canonical(body));
+        String requestHash = Hashes.sha256(canonical(body));
         if (idempotencyKey != null) {
             jobs.expireIdempotencyKey(tenant, idempotencyKey, properties.idempotencyWindow());
             Optional<Created> replay = replay(tenant, idempotencyKey, requestHash);
@@ -253,12 +250,4 @@ public class JobService {
         return value;
     }
 
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        }
-        catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,12 +1,8 @@
 package dev.graft.security;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -16,6 +12,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 import dev.graft.web.ApiProblem;
+import dev.graft.web.Hashes;
 import dev.graft.web.Ids;
 import dev.graft.web.ListPage;
 import dev.graft.web.ProblemType;
@@ -45,7 +42,7 @@ public class ApiKeys {
         if (key == null || !key.startsWith(KEY_PREFIX)) {
             return Optional.empty();
         }
-        return keys.findActiveByHash(sha256(key)).map(row -> {
+        return keys.findActiveByHash(Hashes.sha256(key)).map(row -> {
             keys.touch(row.id());
             return new Caller(row.tenantId(), row.id());
         });
@@ -87,7 +84,7 @@ public class ApiKeys {
         RANDOM.nextBytes(secret);
         String key = KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         String id = Ids.newId("key");
-        keys.insert(id, tenantId, name, key.substring(0, SHOWN_PREFIX), sha256(key));
+        keys.insert(id, tenantId, name, key.substring(0, SHOWN_PREFIX), Hashes.sha256(key));
         log.info("API key {} created for tenant {}", id, tenantId);
         ApiKeyRepository.KeyRow row = keys.find(id).orElseThrow();
         return view(row, key);
@@ -110,15 +107,6 @@ public class ApiKeys {
             log.info("API key {} revoked", keyId);
         }
         return view(keys.find(keyId).orElseThrow(), null);
-    }
-
-    static String sha256(String key) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-        }
-        catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static TenantView view(TenantRepository.TenantRow row) {

@@ -63,7 +63,7 @@ class ApiKeyTest {
         Map<String, Object> row = jdbc.sql("SELECT * FROM api_keys WHERE tenant_id = :t").param("t", tenant.id())
                 .query().singleRow();
         assertThat(row.values()).noneMatch(v -> v != null && v.toString().contains(tenant.key().substring(9)));
-        assertThat(row.get("hash")).isEqualTo(ApiKeys.sha256(tenant.key()));
+        assertThat(row.get("hash")).isEqualTo(dev.graft.web.Hashes.sha256(tenant.key()));
 
         JsonNode listed = admin().get("/v1/admin/tenants/" + tenant.id() + "/keys").json().get("data");
         assertThat(listed).hasSize(1);
