@@ -112,6 +112,10 @@ class ApiErrorHandler extends ResponseEntityExceptionHandler {
             }
         }
         problem.setProperty("request_id", requestId(request));
+        if (statusCode.is4xxClientError()) {
+            // The line a user's error report (quoting request_id) is matched with; 5xx are logged in full above.
+            log.info("{} {}: {}", statusCode.value(), problem.getTitle(), problem.getDetail());
+        }
         return super.handleExceptionInternal(ex, problem, headers, statusCode, request);
     }
 
