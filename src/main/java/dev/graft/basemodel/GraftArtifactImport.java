@@ -50,7 +50,9 @@ final class GraftArtifactImport {
                 descriptor = loaded.descriptor();
             }
             catch (RuntimeException e) {
-                throw problem("file", "not a Graft model artifact that loads: " + e.getMessage());
+                // The first line only: Jackson goes on with the source location and a chain of Java types.
+                String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+                throw problem("file", "not a Graft model artifact that loads: " + reason);
             }
             String modality = descriptor.modality().name().toLowerCase(java.util.Locale.ROOT);
             if (declaredModality != null && !declaredModality.equals(modality)) {

@@ -15,6 +15,8 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.graft.storage.ArtifactStore;
@@ -169,9 +171,41 @@ public class TorchScriptImport {
             return json.readValue(descriptorJson, Descriptor.class);
         }
         catch (JacksonException e) {
-            throw ApiProblem.unprocessable(List.of(new FieldError("descriptor", "is not a valid descriptor object ("
-                    + e.getOriginalMessage() + ")")));
+            if (e.getPath().isEmpty()) {
+                throw ApiProblem.unprocessable(List.of(new FieldError("descriptor", e instanceof MismatchedInputException
+                        ? "must be a JSON object" : "is not a valid descriptor object (" + e.getOriginalMessage() + ")")));
+            }
+            // A value of the wrong type: name the field, in the wire's words rather than Jackson's Java types.
+            throw ApiProblem.unprocessable(List.of(new FieldError(fieldOf(e), "must be " + jsonType(e))));
         }
+    }
+
+    /** {@code descriptor.input_shape}, {@code descriptor.normalisation.mean[1]}: where the bad value sits. */
+    private static String fieldOf(JacksonException e) {
+        StringBuilder field = new StringBuilder("descriptor");
+        for (JacksonException.Reference ref : e.getPath()) {
+            field.append(ref.getPropertyName() != null ? "." + ref.getPropertyName() : "[" + ref.getIndex() + "]");
+        }
+        return field.toString();
+    }
+
+    private static String jsonType(JacksonException e) {
+        Class<?> target = e instanceof MismatchedInputException m ? m.getTargetType()
+                : e instanceof InputCoercionException c ? c.getTargetType() : null;
+        String range = e instanceof InputCoercionException ? " within range" : "";
+        if (target == null) {
+            return "a value of another type";
+        }
+        if (target == Integer.class || target == int.class || target == Long.class || target == long.class) {
+            return "an integer" + range;
+        }
+        if (Number.class.isAssignableFrom(target) || target == float.class || target == double.class) {
+            return "a number" + range;
+        }
+        if (target == String.class) {
+            return "a string";
+        }
+        return java.util.Collection.class.isAssignableFrom(target) || target.isArray() ? "an array" : "an object";
     }
 
     private static List<FieldError> validate(Descriptor d) {

@@ -116,10 +116,13 @@ final class InstanceDecoder {
         float[] row = new float[features];
         for (int i = 0; i < features; i++) {
             JsonNode value = instance.get(i);
-            if (!value.isNumber() || !Float.isFinite(value.floatValue())) {
+            // Number.floatValue() turns what a float cannot hold into infinity; Jackson 3's
+            // JsonNode.floatValue() throws instead, which would be a 500.
+            float feature = value.isNumber() ? value.numberValue().floatValue() : Float.NaN;
+            if (!Float.isFinite(feature)) {
                 return fail(at + "/" + i, "must be a finite number");
             }
-            row[i] = value.floatValue();
+            row[i] = feature;
         }
         return new Input.Tabular(row);
     }

@@ -90,7 +90,7 @@ final class JobRequestParser {
         int priority = 0;
         JsonNode p = body.get("priority");
         if (p != null && !p.isNull()) {
-            if (!p.isIntegralNumber() || p.asLong() < -100 || p.asLong() > 100) {
+            if (!integerIn(p, -100, 100)) {
                 errors.add(new FieldError("/priority", "must be an integer from -100 to 100"));
             }
             else {
@@ -125,7 +125,7 @@ final class JobRequestParser {
             }
             else if (INTEGERS.containsKey(name)) {
                 long[] range = INTEGERS.get(name);
-                if (!value.isIntegralNumber() || value.asLong() < range[0] || value.asLong() > range[1]) {
+                if (!integerIn(value, range[0], range[1])) {
                     errors.add(new FieldError(pointer, "must be an integer from " + range[0] + " to " + range[1] + ", or \"auto\""));
                 }
                 else {
@@ -207,6 +207,11 @@ final class JobRequestParser {
             return null;
         }
         return node.asString();
+    }
+
+    /** Jackson 3's {@code asLong()} throws on an integer beyond 64 bits, so range checks ask first. */
+    private static boolean integerIn(JsonNode node, long min, long max) {
+        return node.isIntegralNumber() && node.canConvertToLong() && node.asLong() >= min && node.asLong() <= max;
     }
 
     private static String fmt(double d) {

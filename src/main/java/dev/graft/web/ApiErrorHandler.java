@@ -2,6 +2,8 @@ package dev.graft.web;
 
 import java.util.List;
 
+import org.apache.tomcat.util.http.fileupload.impl.FileCountLimitExceededException;
+import org.apache.tomcat.util.http.fileupload.impl.SizeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.i18n.LocaleContextHolder;
@@ -20,6 +22,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
@@ -49,8 +53,17 @@ class ApiErrorHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
+        if (ex.getCause() == null) {
+            // No parser involved: the body is absent, and Spring's message names the controller method.
+            return respond(new ApiProblem(HttpStatus.BAD_REQUEST, ProblemType.INVALID_REQUEST,
+                    "The request body is missing; send a JSON object", List.of(new FieldError("body", "is missing")), 1), request);
+        }
         String cause = ex.getMostSpecificCause().getMessage();
         String firstLine = cause == null ? "unreadable body" : cause.lines().findFirst().orElse(cause);
+        if (firstLine.startsWith("Trailing token")) {
+            // Databind's wording names the Java type the value was bound to.
+            firstLine = "unexpected content after the JSON value";
+        }
         ApiProblem problem = new ApiProblem(HttpStatus.BAD_REQUEST, ProblemType.INVALID_REQUEST,
                 "The request body is not valid JSON: " + firstLine, List.of(new FieldError("body", firstLine)), 1);
         return respond(problem, request);
@@ -59,6 +72,37 @@ class ApiErrorHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException ex, WebRequest request) {
         return respond(ApiProblem.invalidField(ex.getName(), "has an invalid value '" + ex.getValue() + "'"), request);
+    }
+
+    /**
+     * Spring reports every multipart limit Tomcat enforces as "Maximum upload size exceeded", a
+     * request with too many parts included; Tomcat's exception says which limit it was.
+     */
+    @Override
+    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        Throwable cause = ex.getMostSpecificCause();
+        String detail = cause instanceof FileCountLimitExceededException count
+                ? "The form has more than " + count.getLimit() + " parts; send fewer files per request"
+                : cause instanceof SizeException size
+                        ? "The upload is larger than the limit of " + size.getPermittedSize() + " bytes"
+                        : "Maximum upload size exceeded";
+        return respond(new ApiProblem(HttpStatus.CONTENT_TOO_LARGE, ProblemType.PAYLOAD_TOO_LARGE, detail,
+                List.of(new FieldError("file", detail)), 1), request);
+    }
+
+    /**
+     * A multipart body Tomcat cannot parse (cut off, no boundary) is the client's fault, not a 500.
+     * An oversize one is the subclass {@code MaxUploadSizeExceededException}, which the base class
+     * maps to 413 and which, as the closer match, still goes there.
+     */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<Object> unparseableMultipart(MultipartException ex, WebRequest request) {
+        String cause = ex.getMostSpecificCause().getMessage();
+        String reason = cause == null ? "unreadable body" : cause.lines().findFirst().orElse(cause);
+        ApiProblem problem = new ApiProblem(HttpStatus.BAD_REQUEST, ProblemType.INVALID_REQUEST,
+                "The request body is not a valid multipart/form-data body: " + reason, List.of(new FieldError("body", reason)), 1);
+        return respond(problem, request);
     }
 
     /** The database is unreachable: fail fast with 503 so clients retry, instead of a 500. */

@@ -36,8 +36,10 @@ public class ApiProblem extends ErrorResponseException {
 
     /** A well-formed request whose values break a rule: 422. */
     public static ApiProblem unprocessable(List<FieldError> errors) {
-        String detail = errors.size() == 1 ? errors.get(0).location() + ": " + errors.get(0).message()
-                : errors.size() + " fields are invalid";
+        // The empty JSON pointer is the whole body: no "location: " prefix to show.
+        String detail = errors.size() != 1 ? errors.size() + " fields are invalid"
+                : errors.get(0).location().isEmpty() ? errors.get(0).message()
+                : errors.get(0).location() + ": " + errors.get(0).message();
         return new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, ProblemType.VALIDATION, detail, errors, errors.size());
     }
 

@@ -1,0 +1,191 @@
+package dev.graft.web;
+
+import static dev.graft.support.BadInput.Call.delete;
+import static dev.graft.support.BadInput.Call.get;
+import static dev.graft.support.BadInput.Call.json;
+import static dev.graft.support.BadInput.Call.upload;
+import static dev.graft.support.BadInput.bad;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import dev.graft.storage.StorageProperties;
+import dev.graft.support.ApiClient;
+import dev.graft.support.BadInput;
+import dev.graft.support.Fixtures;
+import dev.graft.support.GraftServerTest;
+import dev.graft.support.Multipart;
+import dev.graft.support.StoredState;
+import dev.graft.support.TestDatabase;
+
+/**
+ * Bad requests to the models resource and to model imports (TorchScript and Graft artifacts):
+ * each is a 4xx problem naming the descriptor field, archive entry or id at fault, and a refused
+ * import keeps neither a row nor a file.
+ */
+@GraftServerTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ModelBadInputTest {
+
+    private static final String DESCRIPTOR = """
+            {"modality": "image", "input_shape": [1, 16, 16], "output": "embeddings", "embedding_size": 16}""";
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    StorageProperties storage;
+
+    ApiClient api;
+
+    /** No job of an earlier class may change state (a reaped lease) while a case compares snapshots. */
+    @BeforeAll
+    void settledJobs() {
+        TestDatabase.cancelLeftoverJobs(jdbc);
+        api = ApiClient.on(port);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void isRefusedWithAProblemNamingTheFaultAndKeepsNothing(BadInput input) {
+        input.assertRefusedBy(api, () -> StoredState.read(jdbc, storage.root()));
+    }
+
+    Stream<BadInput> cases() {
+        byte[] backbone = torchScript("tiny-backbone.pt");
+        return Stream.of(
+                // Reads, deletes, downloads
+                bad("list of an unknown kind", get("/v1/models?kind=pretrained"), 400, "kind: must be base or fine_tuned, was 'pretrained'"),
+                bad("list with a limit of -1", get("/v1/models?limit=-1"), 400, "was -1"),
+                bad("list with a limit that is not a number", get("/v1/models?limit=many"), 400, "limit: has an invalid value 'many'"),
+                bad("list after an unknown model", get("/v1/models?after=ft:arch-mlp:x:gone0000"), 400, "ft:arch-mlp:x:gone0000"),
+                bad("list of base models after a fine-tuned id", get("/v1/models?kind=base&after=ft:arch-mlp:x:gone0000"), 400, "after: no model"),
+                bad("unknown model", get("/v1/models/ft:arch-mlp:x:gone0000"), 404, "ft:arch-mlp:x:gone0000"),
+                bad("delete of an unknown model", delete("/v1/models/imp_gone"), 404, "imp_gone"),
+                bad("delete of a built-in base model", delete("/v1/models/arch-mlp"), 409, "arch-mlp is a built-in base model"),
+                bad("artifact of an unknown model", get("/v1/models/ft:arch-mlp:x:gone0000/artifact"), 404, "ft:arch-mlp:x:gone0000"),
+                bad("artifact of a base model", get("/v1/models/arch-resnet20/artifact"), 409, "arch-resnet20 is a base model"),
+                bad("PUT on a model", json("/v1/models/arch-mlp", "{}").method("PUT"), 405, "'PUT' is not supported"),
+                // The import form
+                bad("import as a JSON body", json("/v1/models", DESCRIPTOR), 415, "application/json"),
+                bad("import without a file part", importing(Multipart.form().field("descriptor", DESCRIPTOR)), 400, "file: is required"),
+                bad("import without a descriptor", importing(Multipart.form().file("file", "m.pt", "application/octet-stream",
+                        backbone)), 422, "descriptor: is required"),
+                bad("descriptor that is not JSON", torchScriptImport(backbone, "{\"modality\": "), 422, "descriptor: is not a valid descriptor object"),
+                bad("descriptor that is an array", torchScriptImport(backbone, "[1, 16, 16]"), 422, "descriptor: must be a JSON object"),
+                bad("input shape that is a string", torchScriptImport(backbone, DESCRIPTOR.replace("[1, 16, 16]", "\"16x16\"")),
+                        422, "descriptor.input_shape"),
+                bad("embedding size beyond an int", torchScriptImport(backbone, DESCRIPTOR.replace("16}", "10000000000}")), 422,
+                        "descriptor.embedding_size"),
+                bad("normalisation mean holding a string", torchScriptImport(backbone,
+                        withField("normalisation", "{\"mean\": [\"half\"], \"std\": [1]}")), 422, "descriptor.normalisation.mean[0]"),
+                // Descriptor values
+                bad("id with a slash", torchScriptImport(backbone, withField("id", "\"../escape\"")), 422, "descriptor.id"),
+                bad("id of a built-in base model", torchScriptImport(backbone, withField("id", "\"arch-mlp\"")), 409, "'arch-mlp' already exists"),
+                bad("unknown format", torchScriptImport(backbone, withField("format", "\"onnx\"")), 422, "descriptor.format"),
+                bad("text modality for TorchScript", torchScriptImport(backbone, DESCRIPTOR.replace("image", "text")), 422,
+                        "descriptor.modality"),
+                bad("two-channel input", torchScriptImport(backbone, DESCRIPTOR.replace("[1, 16, 16]", "[2, 16, 16]")), 422,
+                        "descriptor.input_shape"),
+                bad("input of 5000 x 5000 pixels", torchScriptImport(backbone, DESCRIPTOR.replace("[1, 16, 16]", "[1, 5000, 5000]")),
+                        422, "descriptor.input_shape"),
+                bad("input shape without a width", torchScriptImport(backbone, DESCRIPTOR.replace("[1, 16, 16]", "[1, 16]")), 422,
+                        "descriptor.input_shape"),
+                bad("negative input side", torchScriptImport(backbone, DESCRIPTOR.replace("[1, 16, 16]", "[1, -16, 16]")), 422,
+                        "descriptor.input_shape"),
+                bad("unknown output kind", torchScriptImport(backbone, DESCRIPTOR.replace("embeddings", "probabilities")), 422,
+                        "descriptor.output"),
+                bad("embedding size of zero", torchScriptImport(backbone, DESCRIPTOR.replace("16}", "0}")), 422,
+                        "descriptor.embedding_size"),
+                bad("normalisation with a mean per RGB channel for a grey input", torchScriptImport(backbone,
+                        withField("normalisation", "{\"mean\": [0.5, 0.5, 0.5], \"std\": [0.2]}")), 422, "descriptor.normalisation.mean"),
+                bad("normalisation with a zero std", torchScriptImport(backbone,
+                        withField("normalisation", "{\"mean\": [0.5], \"std\": [0]}")), 422, "descriptor.normalisation.std"),
+                // The uploaded file
+                bad("file that is not TorchScript", torchScriptImport(torchScript("corrupt.pt"), DESCRIPTOR), 422, "file: is not a TorchScript module"),
+                bad("empty TorchScript file", torchScriptImport(new byte[0], DESCRIPTOR), 422, "file: is not a TorchScript module"),
+                bad("embedding size the module does not return", torchScriptImport(backbone, DESCRIPTOR.replace("16}", "32}")), 422,
+                        "descriptor.embedding_size"),
+                bad("input shape the module cannot take", torchScriptImport(backbone, DESCRIPTOR.replace("[1, 16, 16]", "[3, 16, 16]")),
+                        422, "descriptor.input_shape"),
+                bad("Graft import of a file that is not a zip", graftImport("{}".getBytes(StandardCharsets.UTF_8), null), 422, "not a ZIP"),
+                bad("Graft import of an empty file", graftImport(new byte[0], null), 422, "zip file is empty"),
+                bad("Graft artifact with a .. entry", graftImport(zip("../graft-model.json", "{}"), null), 422, "../graft-model.json"),
+                bad("Graft artifact with a folder", graftImport(zip("nested/graft-model.json", "{}"), null), 422, "nested/"),
+                bad("Graft artifact without graft-model.json", graftImport(zip("weights.params", "x"), null), 422, "graft-model.json"),
+                bad("Graft artifact of 17 files", graftImport(seventeenFiles(), null), 422, "this archive has 17"),
+                bad("Graft artifact whose descriptor is garbage", graftImport(zip("graft-model.json", "{\"formatVersion\": \"x\""), null),
+                        422, "not a Graft model artifact"),
+                bad("Graft image artifact declared as text", graftImport(shippedArtifact(), "text"), 422, "descriptor.modality"),
+                bad("Graft artifact with an unknown modality", graftImport(shippedArtifact(), "audio"), 422, "descriptor.modality"));
+    }
+
+    private static BadInput.Call importing(Multipart form) {
+        return upload("/v1/models", form);
+    }
+
+    private static BadInput.Call torchScriptImport(byte[] file, String descriptor) {
+        return importing(Multipart.form().file("file", "module.pt", "application/octet-stream", file)
+                .file("descriptor", "descriptor.json", "application/json", descriptor.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static BadInput.Call graftImport(byte[] file, String modality) {
+        String descriptor = "{\"format\": \"graft\"" + (modality == null ? "" : ", \"modality\": \"" + modality + "\"") + "}";
+        return torchScriptImport(file, descriptor);
+    }
+
+    private static String withField(String name, String json) {
+        return DESCRIPTOR.substring(0, DESCRIPTOR.lastIndexOf('}')) + ", \"" + name + "\": " + json + "}";
+    }
+
+    private static byte[] zip(String entry, String content) {
+        return Fixtures.zip(Map.of(entry, content.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static byte[] seventeenFiles() {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        for (int i = 0; i < 17; i++) {
+            entries.put("file" + i + ".txt", new byte[] {1});
+        }
+        return Fixtures.zip(entries);
+    }
+
+    /** A real Graft artifact: the shipped MNIST base, an image model. */
+    private static byte[] shippedArtifact() {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        for (String file : new String[] {"graft-model.json", "weights.params"}) {
+            try (InputStream in = ModelBadInputTest.class.getResourceAsStream("/catalog/mnist-cnn-small/" + file)) {
+                entries.put(file, in.readAllBytes());
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return Fixtures.zip(entries);
+    }
+
+    private static byte[] torchScript(String name) {
+        try {
+            return Files.readAllBytes(Path.of("src/test/resources/torchscript", name));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
