@@ -53,7 +53,7 @@ class Authentication implements HandlerInterceptor {
         }
         Caller caller = keys.authenticate(key).orElseThrow(() -> unauthorized(key == null
                 ? "Send an API key: Authorization: Bearer <key>"
-                : "The API key is not valid (unknown or revoked)"));
+                : "The API key sent in Authorization: Bearer is not valid (unknown or revoked)"));
         request.setAttribute(CALLER, caller);
         return true;
     }

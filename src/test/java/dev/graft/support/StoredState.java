@@ -26,7 +26,9 @@ public record StoredState(Map<String, List<String>> rows, List<String> files) {
             "fine_tuning_job_events", "id",
             "fine_tuning_job_checkpoints", "id",
             "fine_tuned_models", "id",
-            "imported_models", "id");
+            "imported_models", "id",
+            "tenants", "id",
+            "api_keys", "id || ' ' || coalesce(revoked_at::text, 'live')");
 
     public static StoredState read(JdbcClient jdbc, Path storeRoot) {
         Map<String, List<String>> rows = new LinkedHashMap<>();
