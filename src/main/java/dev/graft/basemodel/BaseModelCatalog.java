@@ -90,6 +90,21 @@ public class BaseModelCatalog {
         return models.find(tenantId, id).map(BaseModelCatalog::asBase);
     }
 
+    /**
+     * Why {@code compare_baseline} cannot run from this base, or null: the base must carry knowledge
+     * (else transfer and scratch are one run) and have a Graft architecture to train from scratch.
+     */
+    public String baselineUnsupported(String tenantId, CatalogEntry base) {
+        if (!base.pretrained()) {
+            return base.id() + " is not pretrained: transfer and training from scratch would be the same run";
+        }
+        if (imports.find(base.id()).filter(m -> m.tenantId().equals(tenantId))
+                .filter(m -> ImportedBase.TORCHSCRIPT.equals(m.format())).isPresent()) {
+            return base.id() + " is an imported TorchScript module: it has no Graft architecture to train from scratch";
+        }
+        return null;
+    }
+
     /** Whether any tenant's model, or a shared entry, already has this id. */
     public boolean idTaken(String id) {
         return shared().stream().anyMatch(e -> e.id().equals(id)) || imports.find(id).isPresent()

@@ -117,15 +117,19 @@ public class JobQueue {
                 .update() == 1;
     }
 
-    /** running → succeeded with the model it produced. The caller registers the model in the same transaction. */
-    public boolean succeed(String jobId, UUID token, String modelId) {
+    /**
+     * running → succeeded with the model it produced (and, for {@code compare_baseline}, the transfer
+     * report; else null). The caller registers the model in the same transaction.
+     */
+    public boolean succeed(String jobId, UUID token, String modelId, String transferReportJson) {
         return jdbc.sql("""
                 UPDATE fine_tuning_jobs
                 SET status = 'succeeded', fine_tuned_model = :model, finished_at = now(),
-                    lease_token = NULL, lease_expires_at = NULL
+                    lease_token = NULL, lease_expires_at = NULL, transfer_report = :report::jsonb
                 WHERE id = :id AND status = 'running' AND lease_token = :token
                 """)
-                .param("id", jobId).param("token", token).param("model", modelId).update() == 1;
+                .param("id", jobId).param("token", token).param("model", modelId).param("report", transferReportJson)
+                .update() == 1;
     }
 
     /** running → failed, for errors a retry cannot fix (bad data, unsupported input) or after the last attempt. */

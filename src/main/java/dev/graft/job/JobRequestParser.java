@@ -21,7 +21,7 @@ final class JobRequestParser {
 
     static final Set<String> STRATEGIES = Set.of("auto", "feature_extraction", "partial", "full");
     private static final Set<String> FIELDS = Set.of("base_model", "dataset", "strategy", "hyperparameters",
-            "validation_fraction", "seed", "suffix", "metadata", "priority");
+            "validation_fraction", "seed", "suffix", "metadata", "priority", "compare_baseline");
     private static final Pattern SUFFIX = Pattern.compile("[a-z0-9][a-z0-9_-]{0,39}");
 
     /** Integer hyperparameters with their inclusive bounds. */
@@ -97,11 +97,21 @@ final class JobRequestParser {
                 priority = p.asInt();
             }
         }
+        boolean compareBaseline = false;
+        JsonNode compare = body.get("compare_baseline");
+        if (compare != null && !compare.isNull()) {
+            if (!compare.isBoolean()) {
+                errors.add(new FieldError("/compare_baseline", "must be true or false"));
+            }
+            else {
+                compareBaseline = compare.asBoolean();
+            }
+        }
         if (!errors.isEmpty()) {
             throw ApiProblem.unprocessable(errors);
         }
         return new JobSpec(baseModel, dataset, strategy == null ? "auto" : strategy, hyperparameters, validationFraction,
-                seed, suffix, metadata, priority);
+                seed, suffix, metadata, priority, compareBaseline);
     }
 
     private Map<String, Object> hyperparameters(JsonNode node) {

@@ -33,5 +33,7 @@ public record JobRow(
         String requestHash,
         Instant createdAt,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        boolean compareBaseline,
+        String transferReport) {
 }

@@ -46,7 +46,9 @@ final class JobRows {
                 rs.getString("request_hash"),
                 instant(rs, "created_at"),
                 instant(rs, "started_at"),
-                instant(rs, "finished_at"));
+                instant(rs, "finished_at"),
+                rs.getBoolean("compare_baseline"),
+                rs.getString("transfer_report"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -138,6 +138,12 @@ public class JobService {
             if (!spec.strategy().equals("auto") && !base.get().strategies().contains(spec.strategy())) {
                 errors.add(new FieldError("/strategy", base.get().id() + " supports " + base.get().strategies()));
             }
+            if (spec.compareBaseline()) {
+                String reason = catalog.baselineUnsupported(tenant, base.get());
+                if (reason != null) {
+                    errors.add(new FieldError("/compare_baseline", reason));
+                }
+            }
             if ("feature_extraction".equals(spec.strategy()) && spec.hyperparameters().get("augment") instanceof Boolean b && b) {
                 errors.add(new FieldError("/hyperparameters/augment", "feature_extraction caches each example's embedding once, so it cannot augment"));
             }
@@ -156,7 +162,7 @@ public class JobService {
         long seed = spec.seed() != null ? spec.seed() : SEEDS.nextInt(Integer.MAX_VALUE);
         return new JobRepository.NewJob(Ids.newId("ftjob"), tenant, model.id(), ds.id(), strategy, json.writeValueAsString(hyperparameters),
                 seed, spec.validationFraction(), spec.suffix(), spec.metadata() == null ? null : json.writeValueAsString(spec.metadata()),
-                spec.priority(), properties.maxAttempts(), idempotencyKey, requestHash);
+                spec.priority(), properties.maxAttempts(), idempotencyKey, requestHash, spec.compareBaseline());
     }
 
     public JobView get(Caller caller, String id) {

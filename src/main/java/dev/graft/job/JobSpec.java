@@ -15,5 +15,6 @@ record JobSpec(
         Long seed,
         String suffix,
         Map<String, String> metadata,
-        int priority) {
+        int priority,
+        boolean compareBaseline) {
 }

@@ -30,7 +30,9 @@ public record JobView(
         Progress progress,
         Map<String, Object> metrics,
         Integer maxRunningPerTenant,
-        String waitingReason) {
+        String waitingReason,
+        boolean compareBaseline,
+        Map<String, Object> transferReport) {
 
     public record Error(String code, String message) {
     }

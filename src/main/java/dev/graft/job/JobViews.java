@@ -35,7 +35,8 @@ class JobViews {
                 row.attempts(), row.maxAttempts(), row.cancelRequested(),
                 row.progress() == null ? null : json.readValue(row.progress(), JobView.Progress.class),
                 row.metrics() == null ? null : json.readValue(row.metrics(), MAP),
-                max > 0 ? max : null, waitingReason(row, max));
+                max > 0 ? max : null, waitingReason(row, max), row.compareBaseline(),
+                row.transferReport() == null ? null : json.readValue(row.transferReport(), MAP));
     }
 
     /** Why a queued job has not started, when the reason is the tenant's own limit rather than busy workers. */

@@ -19,7 +19,7 @@ import tools.jackson.databind.JsonNode;
 public record ModelView(String id, String object, String kind, String modality, String status, Long createdAt,
         Long bytes, List<String> labels, Input input, Lineage lineage, JsonNode evaluation, boolean pretrained,
         List<String> strategies, String description, Integer embeddingSize, String licence, String source,
-        boolean available, String unavailableReason, String sourceTask, Double sourceAccuracy) {
+        boolean available, String unavailableReason, String sourceTask, Double sourceAccuracy, JsonNode transferReport) {
 
     /** One example's tensor shape and how raw inputs become it, exactly as in training. */
     public record Input(List<Integer> shape, Map<String, Object> preprocessing) {

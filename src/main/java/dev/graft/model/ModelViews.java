@@ -19,6 +19,9 @@ final class ModelViews {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
 
+    /** The key under which the worker stores a compare_baseline job's report in the model's report. */
+    static final String TRANSFER_REPORT = "transfer_report";
+
     private final JsonMapper json;
 
     ModelViews(JsonMapper json) {
@@ -30,7 +33,7 @@ final class ModelViews {
         ModelView.Input input = entry.inputShape() == null ? null : new ModelView.Input(entry.inputShape(), Map.of());
         return new ModelView(entry.id(), "model", "base", entry.modality(), "not_servable", null, null, null, input, null,
                 null, entry.pretrained(), entry.strategies(), entry.description(), entry.embeddingSize(), entry.licence(),
-                entry.source(), entry.available(), entry.unavailableReason(), entry.sourceTask(), entry.sourceAccuracy());
+                entry.source(), entry.available(), entry.unavailableReason(), entry.sourceTask(), entry.sourceAccuracy(), null);
     }
 
     ModelView fineTuned(ModelRegistry.ModelRow row, ModelDescriptor descriptor, String status, CatalogEntry asBase) {
@@ -38,10 +41,10 @@ final class ModelViews {
                 row.bytes(), json.readValue(row.labels(), STRINGS), descriptor == null ? null : input(descriptor),
                 new ModelView.Lineage(row.baseModel(), row.jobId(), row.datasetId()), evaluation(row.report()),
                 asBase.pretrained(), asBase.strategies(), asBase.description(), null, null, asBase.source(), true, null,
-                null, null);
+                null, null, transferReport(row.report()));
     }
 
-    /** The report as the worker stored it, without the per-epoch history (that is the job's). */
+    /** The report as the worker stored it, without the per-epoch history (that is the job's) and the transfer report. */
     private JsonNode evaluation(String report) {
         if (report == null) {
             return null;
@@ -49,8 +52,15 @@ final class ModelViews {
         JsonNode node = json.readTree(report);
         if (node instanceof ObjectNode object) {
             object.remove("history");
+            object.remove(TRANSFER_REPORT);
         }
         return node;
+    }
+
+    /** The job's {@code compare_baseline} verdict and figures, stored with the model's report; null without one. */
+    private JsonNode transferReport(String report) {
+        JsonNode node = report == null ? null : json.readTree(report).get(TRANSFER_REPORT);
+        return node == null || node.isNull() ? null : node;
     }
 
     static ModelView.Input input(ModelDescriptor descriptor) {

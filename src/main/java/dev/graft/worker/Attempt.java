@@ -94,7 +94,7 @@ final class Attempt {
         var token = running.job().leaseToken();
         if (outcome instanceof JobOutcome.Succeeded s) {
             boolean won = Boolean.TRUE.equals(transactions.execute(tx -> {
-                if (!queue.succeed(id, token, s.model().id())) {
+                if (!queue.succeed(id, token, s.model().id(), s.transferReport())) {
                     return false;
                 }
                 models.register(s.model());

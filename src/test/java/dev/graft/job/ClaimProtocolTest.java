@@ -73,7 +73,7 @@ class ClaimProtocolTest {
                     }
                     Thread.sleep(2); // the "work"
                     holding.remove(row.id());
-                    assertThat(queue.succeed(row.id(), row.leaseToken(), "model-" + row.id())).isTrue();
+                    assertThat(queue.succeed(row.id(), row.leaseToken(), "model-" + row.id(), null)).isTrue();
                     ran++;
                 }
                 return ran;
@@ -117,12 +117,12 @@ class ClaimProtocolTest {
         assertThat(reaped).extracting(JobQueue.Reaped::id).contains(id);
         assertThat(queue.heartbeat(id, first.leaseToken(), Duration.ofSeconds(30))).isEmpty();
         assertThat(queue.updateProgress(id, first.leaseToken(), "{}", null)).isFalse();
-        assertThat(queue.succeed(id, first.leaseToken(), "m")).isFalse();
+        assertThat(queue.succeed(id, first.leaseToken(), "m", null)).isFalse();
         JobRow second = queue.claim("other-worker", Duration.ofSeconds(30)).orElseThrow();
         assertThat(second.id()).isEqualTo(id);
         assertThat(second.attempts()).isEqualTo(2);
-        assertThat(queue.succeed(id, first.leaseToken(), "m")).isFalse();
-        assertThat(queue.succeed(id, second.leaseToken(), "m")).isTrue();
+        assertThat(queue.succeed(id, first.leaseToken(), "m", null)).isFalse();
+        assertThat(queue.succeed(id, second.leaseToken(), "m", null)).isTrue();
     }
 
     @Test
@@ -142,7 +142,7 @@ class ClaimProtocolTest {
 
     private String insertJob(int priority) {
         String id = Ids.newId("ftjob");
-        jobs.insert(new JobRepository.NewJob(id, "tenant_default", "arch-mlp", "ds_test", "full", Fixtures.RESOLVED_HYPERPARAMETERS, 1, null, null, null, priority, 3, null, "h"));
+        jobs.insert(new JobRepository.NewJob(id, "tenant_default", "arch-mlp", "ds_test", "full", Fixtures.RESOLVED_HYPERPARAMETERS, 1, null, null, null, priority, 3, null, "h", false));
         return id;
     }
 }

@@ -1,0 +1,4 @@
+-- compare_baseline: the job also trains a linear probe and a from-scratch baseline, and records
+-- whether transfer helped. The report is written with the succeed transition.
+ALTER TABLE fine_tuning_jobs ADD COLUMN compare_baseline boolean NOT NULL DEFAULT false;
+ALTER TABLE fine_tuning_jobs ADD COLUMN transfer_report jsonb;
