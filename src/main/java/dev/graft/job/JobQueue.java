@@ -118,6 +118,20 @@ public class JobQueue {
     }
 
     /**
+     * Records what the pilot runs of strategy "auto" chose: the strategy and its hyperparameters
+     * replace the creation-time guess, so a resumed attempt continues with the same choice.
+     */
+    public boolean selectStrategy(String jobId, UUID token, String strategy, String hyperparametersJson) {
+        return jdbc.sql("""
+                UPDATE fine_tuning_jobs
+                SET strategy = :strategy, hyperparameters = :hp::jsonb, strategy_candidates = NULL
+                WHERE id = :id AND status = 'running' AND lease_token = :token
+                """)
+                .param("id", jobId).param("token", token).param("strategy", strategy).param("hp", hyperparametersJson)
+                .update() == 1;
+    }
+
+    /**
      * running → succeeded with the model it produced (and, for {@code compare_baseline}, the transfer
      * report; else null). The caller registers the model in the same transaction.
      */

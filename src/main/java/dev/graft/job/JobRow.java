@@ -35,5 +35,6 @@ public record JobRow(
         Instant startedAt,
         Instant finishedAt,
         boolean compareBaseline,
-        String transferReport) {
+        String transferReport,
+        String strategyCandidates) {
 }

@@ -48,7 +48,8 @@ final class JobRows {
                 instant(rs, "started_at"),
                 instant(rs, "finished_at"),
                 rs.getBoolean("compare_baseline"),
-                rs.getString("transfer_report"));
+                rs.getString("transfer_report"),
+                rs.getString("strategy_candidates"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

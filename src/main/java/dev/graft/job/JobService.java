@@ -2,6 +2,7 @@ package dev.graft.job;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +40,8 @@ public class JobService {
 
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
     private static final SecureRandom SEEDS = new SecureRandom();
+    /** The strategies "auto" chooses between by pilot runs, in the worker. */
+    private static final List<String> PILOTED = List.of("feature_extraction", "partial");
 
     private final JobRepository jobs;
     private final JobEventRepository events;
@@ -159,10 +162,18 @@ public class JobService {
         String strategy = HyperparameterResolver.strategy(spec.strategy(), model.pretrained(), model.strategies(), train,
                 ds.labels().size());
         Hyperparameters hyperparameters = HyperparameterResolver.resolve(spec.hyperparameters(), strategy, model.modality(), train);
+        // "auto" on a base that can be frozen or partly unfrozen: the worker pilots both and keeps the better.
+        String candidates = null;
+        if ("auto".equals(spec.strategy()) && model.pretrained() && model.strategies().containsAll(PILOTED)) {
+            Map<String, Hyperparameters> each = new LinkedHashMap<>();
+            PILOTED.forEach(s -> each.put(s, HyperparameterResolver.resolve(spec.hyperparameters(), s, model.modality(), train)));
+            candidates = json.writeValueAsString(each);
+        }
         long seed = spec.seed() != null ? spec.seed() : SEEDS.nextInt(Integer.MAX_VALUE);
         return new JobRepository.NewJob(Ids.newId("ftjob"), tenant, model.id(), ds.id(), strategy, json.writeValueAsString(hyperparameters),
                 seed, spec.validationFraction(), spec.suffix(), spec.metadata() == null ? null : json.writeValueAsString(spec.metadata()),
-                spec.priority(), properties.maxAttempts(), idempotencyKey, requestHash, spec.compareBaseline());
+                spec.priority(), properties.maxAttempts(), idempotencyKey, requestHash, spec.compareBaseline(),
+                candidates);
     }
 
     public JobView get(Caller caller, String id) {

@@ -1,13 +1,10 @@
 package dev.graft.transfer;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,15 +88,15 @@ public final class TransferComparison {
             TransferReport.Arm transfer = arm(request.base().id(), adapted);
             Bootstrap.Interval gain = Bootstrap.pairedGain(transferCorrect, scratchCorrect, request.hyperparameters().seed());
             String verdict = gain.low() > 0 ? "positive" : gain.high() < 0 ? "negative" : "neutral";
-            TransferReport report = new TransferReport(verdict, round(gain.mean() * 100),
-                    List.of(round(gain.low() * 100), round(gain.high() * 100)), data.validation().size(), probe, transfer,
-                    scratch, learningCurve(curve), round((System.nanoTime() - start) / 1e9));
+            TransferReport report = new TransferReport(verdict, Runs.round(gain.mean() * 100),
+                    List.of(Runs.round(gain.low() * 100), Runs.round(gain.high() * 100)), data.validation().size(), probe, transfer,
+                    scratch, learningCurve(curve), Runs.round((System.nanoTime() - start) / 1e9));
             log.info("Transfer report for {}: {} ({} points, 95% CI {})", request.base().id(), verdict, report.gainPoints(),
                     report.gainInterval());
             return report;
         }
         finally {
-            deleteTree(work);
+            Runs.deleteTree(work);
         }
     }
 
@@ -146,11 +143,11 @@ public final class TransferComparison {
             total += e.seconds();
             if (epochs == null && !Double.isNaN(best) && e.validationAccuracy() >= 0.95 * best) {
                 epochs = e.epoch();
-                seconds = round(total);
+                seconds = Runs.round(total);
             }
         }
-        return new TransferReport.Arm(base, r.strategy().wireName(), round(r.report().accuracy()), r.epochsRun(), epochs,
-                seconds, round(total));
+        return new TransferReport.Arm(base, r.strategy().wireName(), Runs.round(r.report().accuracy()), r.epochsRun(), epochs,
+                seconds, Runs.round(total));
     }
 
     private static boolean[] correct(ModelArtifact model, List<Example> validation) {
@@ -177,27 +174,9 @@ public final class TransferComparison {
                         + "labelling more examples would probably help", last * 100)
                 : "Accuracy levelled off between half and all of the data: more examples of the same kind would add little";
         return new TransferReport.LearningCurve(List.copyOf(points.stream()
-                .map(p -> new TransferReport.Point(p.fraction(), p.trainExamples(), round(p.accuracy()))).toList()), rising, hint);
+                .map(p -> new TransferReport.Point(p.fraction(), p.trainExamples(), Runs.round(p.accuracy()))).toList()), rising, hint);
     }
 
     private record Point(double fraction, int trainExamples, double accuracy) {
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 10000) / 10000.0;
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("Cannot delete the baseline runs' files in " + dir, e);
-        }
     }
 }

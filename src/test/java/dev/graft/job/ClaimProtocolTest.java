@@ -142,7 +142,7 @@ class ClaimProtocolTest {
 
     private String insertJob(int priority) {
         String id = Ids.newId("ftjob");
-        jobs.insert(new JobRepository.NewJob(id, "tenant_default", "arch-mlp", "ds_test", "full", Fixtures.RESOLVED_HYPERPARAMETERS, 1, null, null, null, priority, 3, null, "h", false));
+        jobs.insert(new JobRepository.NewJob(id, "tenant_default", "arch-mlp", "ds_test", "full", Fixtures.RESOLVED_HYPERPARAMETERS, 1, null, null, null, priority, 3, null, "h", false, null));
         return id;
     }
 }
