@@ -20,6 +20,7 @@ import dev.graft.storage.StorageProperties;
 import dev.graft.support.ApiClient;
 import dev.graft.support.Fixtures;
 import dev.graft.support.GraftServerTest;
+import dev.graft.support.JobArtifacts;
 import dev.graft.support.Multipart;
 import dev.graft.support.TestDatabase;
 import dev.graft.support.WorkerProcess;
@@ -27,7 +28,8 @@ import dev.graft.support.WorkerProcess;
 /**
  * Real worker processes, killed: with SIGKILL mid-training (the lease expires, the reaper
  * requeues the job, another worker resumes from the checkpoint), and with SIGTERM (graceful: the
- * job goes back to the queue at once). Either way the job ends with exactly one model.
+ * job goes back to the queue at once). Either way the job ends with exactly one model, and the
+ * artifact store holds only that model and the job's recorded checkpoints.
  */
 @GraftServerTest
 @TestPropertySource(properties = {"graft.jobs.lease-duration=3s", "graft.jobs.reaper-interval=500ms"})
@@ -77,6 +79,9 @@ class WorkerCrashTest {
         assertThat(epochsInSecondAttempt).isLessThanOrEqualTo(12 - resumedFrom.get("data").get("epoch").asInt());
         assertThat(jdbc.sql("SELECT count(*) FROM fine_tuned_models WHERE job_id = :id").param("id", id).query(Integer.class).single())
                 .isEqualTo(1);
+        // The killed attempt cleaned up nothing: whatever it had started (its model directory, a
+        // checkpoint half written or never recorded) must not outlive the job.
+        assertThat(JobArtifacts.orphans(jdbc, storage.root(), id)).isEmpty();
     }
 
     @Test
@@ -95,6 +100,7 @@ class WorkerCrashTest {
             assertThat(done.get("attempts").asInt()).isEqualTo(1);
         }
         assertThat(eventTypes(id)).containsSubsequence("interrupted", "resumed", "succeeded");
+        assertThat(JobArtifacts.orphans(jdbc, storage.root(), id)).isEmpty();
     }
 
     private String createLongJob() {
