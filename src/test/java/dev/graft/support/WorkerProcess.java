@@ -23,7 +23,11 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     public static WorkerProcess start(String name, Path storageRoot, String... extraArgs) {
-        TestDatabase.Connection db = TestDatabase.connection();
+        return start(name, storageRoot, TestDatabase.connection(), extraArgs);
+    }
+
+    /** A worker on a database of the test's own (a server the test stops and starts). */
+    public static WorkerProcess start(String name, Path storageRoot, TestDatabase.Connection db, String... extraArgs) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g",
