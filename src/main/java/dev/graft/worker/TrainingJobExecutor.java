@@ -98,7 +98,10 @@ class TrainingJobExecutor implements JobExecutor {
             throw JobFailure.invalidData(e.getMessage());
         }
         catch (UncheckedIOException e) {
-            throw new JobFailure("storage_error", e.getMessage(), true, e);
+            // Say why the write failed (a full disk, a read-only mount), not only what was being written.
+            Throwable cause = e.getCause();
+            throw new JobFailure("storage_error", e.getMessage() + " (" + cause.getClass().getSimpleName() + ": "
+                    + cause.getMessage() + ")", true, e);
         }
         try (result) {
             if (result.outcome() == TrainingResult.Outcome.CANCELLED) {
