@@ -64,7 +64,7 @@ class ApiRestartTest {
                 assertThat(done.get("attempts").asInt()).isEqualTo(1);
                 assertThat(jdbc.sql("SELECT count(*) FROM fine_tuned_models WHERE job_id = :id").param("id", id)
                         .query(Integer.class).single()).isEqualTo(1);
-                assertThat(JobArtifacts.orphans(jdbc, store, id)).isEmpty();
+                JobArtifacts.awaitNone(jdbc, store, id);
             }
             List<String> types = new ArrayList<>();
             api.get("/v1/fine_tuning/jobs/" + running + "/events?limit=100").json().get("data")

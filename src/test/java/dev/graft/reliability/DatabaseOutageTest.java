@@ -99,7 +99,7 @@ class DatabaseOutageTest {
             // An outage shorter than the lease only paused the attempt: it did not cost the job an attempt.
             assertThat(done.get("attempts").asInt()).isEqualTo(1);
             assertThat(eventTypes(api, job)).containsOnlyOnce("started", "succeeded").doesNotContain("worker_lost", "retrying");
-            assertThat(JobArtifacts.orphans(jdbc, store, job)).isEmpty();
+            JobArtifacts.awaitNone(jdbc, store, job);
             assertThat(predict(api, model).status()).isEqualTo(200);
         }
     }
