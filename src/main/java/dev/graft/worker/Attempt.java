@@ -33,6 +33,7 @@ final class Attempt {
     private final ArtifactStore store;
     private final TransactionTemplate transactions;
     private final JobProperties jobProperties;
+    private final LeftoverArtifacts leftovers;
 
     Attempt(RunningJob running, JobExecutor executor, JobQueue queue, JobEventRepository events, ModelRegistry models,
             ArtifactStore store, TransactionTemplate transactions, JobProperties jobProperties) {
@@ -44,6 +45,7 @@ final class Attempt {
         this.store = store;
         this.transactions = transactions;
         this.jobProperties = jobProperties;
+        this.leftovers = new LeftoverArtifacts(store, events);
     }
 
     void run(ScheduledExecutorService heartbeats) {
@@ -105,6 +107,7 @@ final class Attempt {
             }));
             if (won) {
                 log.info("Job {} succeeded: {}", id, s.model().id());
+                leftovers.sweep(id, s.artifactPrefix());
             }
             else {
                 log.warn("Job {} finished training but lost its lease first; discarding its model", id);
@@ -112,11 +115,16 @@ final class Attempt {
             }
         }
         else if (outcome instanceof JobOutcome.Cancelled) {
-            transactions.executeWithoutResult(tx -> {
-                if (queue.cancelled(id, token)) {
-                    events.append(id, "info", "cancelled", "Job cancelled; no model was registered", null);
+            boolean ended = Boolean.TRUE.equals(transactions.execute(tx -> {
+                if (!queue.cancelled(id, token)) {
+                    return false;
                 }
-            });
+                events.append(id, "info", "cancelled", "Job cancelled; no model was registered", null);
+                return true;
+            }));
+            if (ended) {
+                leftovers.sweep(id, null);
+            }
         }
         else {
             transactions.executeWithoutResult(tx -> {
@@ -135,7 +143,7 @@ final class Attempt {
         log.warn("Job {} attempt {} failed ({}, {}): {}", id, running.job().attempts(), code,
                 retryable ? "retryable" : "not retryable", message, cause);
         try {
-            transactions.executeWithoutResult(tx -> {
+            boolean ended = Boolean.TRUE.equals(transactions.execute(tx -> {
                 boolean lastAttempt = running.job().attempts() >= running.job().maxAttempts();
                 if (retryable && !lastAttempt) {
                     if (queue.release(id, token, true, message)) {
@@ -143,11 +151,17 @@ final class Attempt {
                                 + message + "; the job is queued again", null);
                         queue.notifyQueued(id);
                     }
+                    return false;
                 }
-                else if (queue.fail(id, token, code, message)) {
-                    events.append(id, "error", "failed", "Job failed (" + code + "): " + message, null);
+                if (!queue.fail(id, token, code, message)) {
+                    return false;
                 }
-            });
+                events.append(id, "error", "failed", "Job failed (" + code + "): " + message, null);
+                return true;
+            }));
+            if (ended) {
+                leftovers.sweep(id, null);
+            }
         }
         catch (RuntimeException e) {
             // The database is unreachable: the lease will expire and the reaper will take the job back.

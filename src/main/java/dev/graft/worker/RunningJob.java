@@ -2,7 +2,14 @@ package dev.graft.worker;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.graft.job.JobEventRepository;
@@ -12,9 +19,13 @@ import dev.graft.job.JobRow;
 /**
  * One attempt at a job as the executor sees it: the job, the fenced ways to report on it, and
  * why it should stop, if it should. Every report is fenced by the lease; one that finds the
- * lease gone throws {@link LeaseLostException}, which ends the attempt.
+ * lease gone throws {@link LeaseLostException}, which ends the attempt. A database outage shorter
+ * than the lease pauses the attempt rather than failing it.
  */
 public final class RunningJob {
+
+    private static final Logger log = LoggerFactory.getLogger(RunningJob.class);
+    private static final long OUTAGE_RETRY_MILLIS = 500;
 
     /** Why the attempt should stop. */
     public enum StopReason { NONE, CANCEL, SHUTDOWN, LEASE_LOST }
@@ -26,14 +37,16 @@ public final class RunningJob {
     private final JobEventRepository events;
     private final JsonMapper json;
     private final long cancelCheckNanos;
+    private final long outageToleranceNanos;
 
     private volatile boolean cancelRequested;
     private volatile boolean shutdown;
     private volatile boolean leaseLost;
     private volatile long lastCheck = System.nanoTime();
 
+    /** @param outageToleranceNanos how long to wait out an unreachable database: the lease duration */
     RunningJob(JobRow job, String workerId, String device, JobQueue queue, JobEventRepository events, JsonMapper json,
-            long cancelCheckNanos) {
+            long cancelCheckNanos, long outageToleranceNanos) {
         this.job = job;
         this.workerId = workerId;
         this.device = device;
@@ -41,6 +54,7 @@ public final class RunningJob {
         this.events = events;
         this.json = json;
         this.cancelCheckNanos = cancelCheckNanos;
+        this.outageToleranceNanos = outageToleranceNanos;
         this.cancelRequested = job.cancelRequested();
     }
 
@@ -67,7 +81,7 @@ public final class RunningJob {
         }
         if (!cancelRequested && System.nanoTime() - lastCheck > cancelCheckNanos) {
             lastCheck = System.nanoTime();
-            Optional<Boolean> flag = queue.cancelRequested(job.id(), job.leaseToken());
+            Optional<Boolean> flag = waitingOutOutages(() -> queue.cancelRequested(job.id(), job.leaseToken()));
             if (flag.isEmpty()) {
                 leaseLost = true;
                 return StopReason.LEASE_LOST;
@@ -81,28 +95,68 @@ public final class RunningJob {
     }
 
     public void event(String level, String type, String message, Map<String, Object> data) {
-        if (!events.appendFenced(job.id(), job.leaseToken(), level, type, message, data == null ? null : json.writeValueAsString(data))) {
+        String dataJson = data == null ? null : json.writeValueAsString(data);
+        if (!waitingOutOutages(() -> events.appendFenced(job.id(), job.leaseToken(), level, type, message, dataJson))) {
             throw lost();
         }
     }
 
     public void progress(int epoch, int epochs, long step, long steps, Map<String, Object> metrics) {
         String progress = json.writeValueAsString(Map.of("epoch", epoch, "epochs", epochs, "step", step, "steps", steps));
-        if (!queue.updateProgress(job.id(), job.leaseToken(), progress, metrics == null ? null : json.writeValueAsString(metrics))) {
+        String metricsJson = metrics == null ? null : json.writeValueAsString(metrics);
+        if (!waitingOutOutages(() -> queue.updateProgress(job.id(), job.leaseToken(), progress, metricsJson))) {
             throw lost();
         }
     }
 
     /** Records a checkpoint already written under {@code artifact} in the artifact store. */
     public void checkpoint(int epoch, long step, Map<String, Object> metrics, String artifact) {
-        if (!events.addCheckpoint(job.id(), job.leaseToken(), epoch, step, metrics == null ? null : json.writeValueAsString(metrics), artifact)) {
+        String metricsJson = metrics == null ? null : json.writeValueAsString(metrics);
+        if (!waitingOutOutages(() -> events.addCheckpoint(job.id(), job.leaseToken(), epoch, step, metricsJson, artifact))) {
             throw lost();
         }
     }
 
     /** Where a resumed attempt continues from: the artifact key of the newest checkpoint. */
     public Optional<JobEventRepository.CheckpointRow> latestCheckpoint() {
-        return events.latestCheckpoint(job.id());
+        return waitingOutOutages(() -> events.latestCheckpoint(job.id()));
+    }
+
+    /**
+     * Runs one of the attempt's database calls, trying again while the database is unreachable, for
+     * up to the lease duration. A PostgreSQL restart or failover then only pauses training: failing
+     * the attempt instead would use up one of the job's attempts, and the job would sit until its
+     * lease ran out before anyone resumed it. Past the lease the reaper may have given the job to
+     * another worker, so the error ends the attempt; the fenced writes keep either outcome safe.
+     */
+    private <T> T waitingOutOutages(Supplier<T> call) {
+        long giveUp = System.nanoTime() + outageToleranceNanos;
+        DataAccessException first = null;
+        while (true) {
+            try {
+                T result = call.get();
+                if (first != null) {
+                    log.info("Job {}: database reachable again; the attempt goes on", job.id());
+                }
+                return result;
+            }
+            catch (DataAccessResourceFailureException | TransientDataAccessException e) {
+                if (System.nanoTime() - giveUp > 0) {
+                    throw e;
+                }
+                if (first == null) {
+                    first = e;
+                    log.warn("Job {}: database unreachable ({}); waiting for it", job.id(), e.getMessage());
+                }
+                try {
+                    TimeUnit.MILLISECONDS.sleep(OUTAGE_RETRY_MILLIS);
+                }
+                catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     void markLeaseLost() {

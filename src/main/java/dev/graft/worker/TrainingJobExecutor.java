@@ -98,7 +98,10 @@ class TrainingJobExecutor implements JobExecutor {
             throw JobFailure.invalidData(e.getMessage());
         }
         catch (UncheckedIOException e) {
-            throw new JobFailure("storage_error", e.getMessage(), true, e);
+            // Say why the write failed (a full disk, a read-only mount), not only what was being written.
+            Throwable cause = e.getCause();
+            throw new JobFailure("storage_error", e.getMessage() + " (" + cause.getClass().getSimpleName() + ": "
+                    + cause.getMessage() + ")", true, e);
         }
         try (result) {
             if (result.outcome() == TrainingResult.Outcome.CANCELLED) {
@@ -168,12 +171,22 @@ class TrainingJobExecutor implements JobExecutor {
     }
 
     static String modelPrefix(JobRow job) {
-        return "models/" + job.id() + "/attempt-" + job.attempts();
+        return modelsOf(job.id()) + "/attempt-" + job.attempts();
     }
 
     /** Per attempt, so a worker that lost its lease cannot write into the new attempt's checkpoints. */
     static String checkpointPrefix(JobRow job) {
-        return "jobs/" + job.id() + "/attempt-" + job.attempts() + "/checkpoints";
+        return checkpointsOf(job.id()) + "/attempt-" + job.attempts() + "/checkpoints";
+    }
+
+    /** Where every attempt of a job writes its model. */
+    static String modelsOf(String jobId) {
+        return "models/" + jobId;
+    }
+
+    /** Where every attempt of a job writes its checkpoints. */
+    static String checkpointsOf(String jobId) {
+        return "jobs/" + jobId;
     }
 
     /** OpenAI's pattern {@code ft:<base>:<suffix>:<short-id>}, the base being the root base model. */

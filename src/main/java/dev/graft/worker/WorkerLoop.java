@@ -103,7 +103,7 @@ class WorkerLoop implements SmartLifecycle {
                     continue;
                 }
                 RunningJob job = new RunningJob(claimed.get(), workerId, properties.device(), queue, events, json,
-                        properties.cancelCheckInterval().toNanos());
+                        properties.cancelCheckInterval().toNanos(), jobProperties.leaseDuration().toNanos());
                 current = job;
                 if (!running) {
                     job.markShutdown();

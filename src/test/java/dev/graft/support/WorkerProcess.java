@@ -23,7 +23,28 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     public static WorkerProcess start(String name, Path storageRoot, String... extraArgs) {
-        TestDatabase.Connection db = TestDatabase.connection();
+        return start(name, storageRoot, TestDatabase.connection(), extraArgs);
+    }
+
+    /** A worker on a database of the test's own (a server the test stops and starts). */
+    public static WorkerProcess start(String name, Path storageRoot, TestDatabase.Connection db, String... extraArgs) {
+        return launch(name, command(name, storageRoot, db, extraArgs));
+    }
+
+    /**
+     * A worker that cannot grow any file past {@code maxFileKib} KiB (bash's {@code ulimit -f}, the
+     * kernel's RLIMIT_FSIZE): a full disk as the worker sees it, since a write past the limit fails
+     * with "File too large" after the bytes that fitted. The JVM ignores the SIGXFSZ that comes
+     * with it, so the write surfaces as an IOException. As that limit holds for every file, the
+     * worker's log stops growing there too.
+     */
+    public static WorkerProcess startWithFileSizeLimit(String name, Path storageRoot, int maxFileKib, String... extraArgs) {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -f " + maxFileKib + " && exec \"$@\"", "bash"));
+        command.addAll(command(name, storageRoot, TestDatabase.connection(), extraArgs));
+        return launch(name, command);
+    }
+
+    private static List<String> command(String name, Path storageRoot, TestDatabase.Connection db, String... extraArgs) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g",
@@ -39,6 +60,10 @@ public final class WorkerProcess implements AutoCloseable {
             command.add("--spring.datasource.password=" + db.password());
         }
         command.addAll(List.of(extraArgs));
+        return command;
+    }
+
+    private static WorkerProcess launch(String name, List<String> command) {
         try {
             Path logs = Files.createDirectories(Path.of("target", "worker-logs"));
             Path log = logs.resolve(name + "-" + System.nanoTime() + ".log");

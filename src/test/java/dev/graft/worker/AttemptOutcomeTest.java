@@ -134,7 +134,8 @@ class AttemptOutcomeTest {
 
     private void run(JobExecutor executor) {
         JobRow claimed = queue.claim("test-worker", Duration.ofSeconds(30)).orElseThrow();
-        RunningJob running = new RunningJob(claimed, "test-worker", "cpu", queue, events, json, Duration.ofMillis(100).toNanos());
+        RunningJob running = new RunningJob(claimed, "test-worker", "cpu", queue, events, json, Duration.ofMillis(100).toNanos(),
+                properties.leaseDuration().toNanos());
         new Attempt(running, executor, queue, events, models, store, transactions, properties).run(heartbeats);
     }
 

@@ -20,6 +20,7 @@ import dev.graft.storage.StorageProperties;
 import dev.graft.support.ApiClient;
 import dev.graft.support.Fixtures;
 import dev.graft.support.GraftServerTest;
+import dev.graft.support.JobArtifacts;
 import dev.graft.support.Multipart;
 import dev.graft.support.TestDatabase;
 import dev.graft.support.WorkerProcess;
@@ -27,7 +28,8 @@ import dev.graft.support.WorkerProcess;
 /**
  * Real worker processes, killed: with SIGKILL mid-training (the lease expires, the reaper
  * requeues the job, another worker resumes from the checkpoint), and with SIGTERM (graceful: the
- * job goes back to the queue at once). Either way the job ends with exactly one model.
+ * job goes back to the queue at once). Either way the job ends with exactly one model, and the
+ * artifact store holds only that model and the job's recorded checkpoints.
  */
 @GraftServerTest
 @TestPropertySource(properties = {"graft.jobs.lease-duration=3s", "graft.jobs.reaper-interval=500ms"})
@@ -68,6 +70,9 @@ class WorkerCrashTest {
             assertThat(done.get("attempts").asInt()).isEqualTo(2);
             assertThat(done.get("fine_tuned_model").asString()).startsWith("ft:arch-mlp:");
             resumedFrom = event(id, "resumed");
+            // The killed attempt cleaned up nothing: whatever it had started (its model directory, a
+            // checkpoint half written or never recorded) must not outlive the job.
+            JobArtifacts.awaitNone(jdbc, storage.root(), id);
         }
         List<String> types = eventTypes(id);
         assertThat(types).containsSubsequence("started", "epoch", "checkpoint", "worker_lost", "started", "resumed", "succeeded");
@@ -93,6 +98,7 @@ class WorkerCrashTest {
             JsonNode done = awaitJob(id, j -> j.get("status").asString().equals("succeeded"), Duration.ofSeconds(180), second);
             // A graceful stop is not the job's fault: it does not use up an attempt.
             assertThat(done.get("attempts").asInt()).isEqualTo(1);
+            JobArtifacts.awaitNone(jdbc, storage.root(), id);
         }
         assertThat(eventTypes(id)).containsSubsequence("interrupted", "resumed", "succeeded");
     }
