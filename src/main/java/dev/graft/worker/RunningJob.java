@@ -109,6 +109,13 @@ public final class RunningJob {
         }
     }
 
+    /** Records the strategy the pilot runs of "auto" chose, with its hyperparameters. */
+    public void selectStrategy(String strategy, String hyperparametersJson) {
+        if (!waitingOutOutages(() -> queue.selectStrategy(job.id(), job.leaseToken(), strategy, hyperparametersJson))) {
+            throw lost();
+        }
+    }
+
     /** Records a checkpoint already written under {@code artifact} in the artifact store. */
     public void checkpoint(int epoch, long step, Map<String, Object> metrics, String artifact) {
         String metricsJson = metrics == null ? null : json.writeValueAsString(metrics);

@@ -32,6 +32,9 @@ import dev.graft.training.TrainingProperties;
 import dev.graft.training.TrainingRequest;
 import dev.graft.training.TrainingResult;
 import dev.graft.training.TrainingRun;
+import dev.graft.transfer.StrategyPilots;
+import dev.graft.transfer.TransferComparison;
+import dev.graft.transfer.TransferReport;
 import dev.graft.web.ApiProblem;
 
 /**
@@ -45,6 +48,7 @@ import dev.graft.web.ApiProblem;
 class TrainingJobExecutor implements JobExecutor {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingJobExecutor.class);
+    private static final tools.jackson.core.type.TypeReference<Map<String, Object>> MAP = new tools.jackson.core.type.TypeReference<>() { };
 
     private final DatasetService datasets;
     private final ModelRegistry models;
@@ -77,15 +81,24 @@ class TrainingJobExecutor implements JobExecutor {
             throw JobFailure.invalidData("Dataset " + job.datasetId() + " is gone: " + e.getBody().getDetail());
         }
         TrainingRequest request;
+        Map<String, Object> selection = null;
         try {
+            Path resume = resumePoint(running);
             request = new TrainingRequest(base(job.baseModel()), Strategy.fromWireName(job.strategy()),
-                    inputs.hyperparameters(json.readValue(job.hyperparameters(), dev.graft.job.Hyperparameters.class), job.seed(),
-                            training.threads()),
-                    inputs.data(examples), job.datasetId(), outputDirectory(job),
-                    store.directory(checkpointPrefix(job)), resumePoint(running), device(running.device()));
+                    hyperparameters(job, job.hyperparameters()), inputs.data(examples), job.datasetId(), outputDirectory(job),
+                    store.directory(checkpointPrefix(job)), resume, device(running.device()));
+            if (job.strategyCandidates() != null && resume == null) {
+                selection = pilots(running, request);
+                request = new TrainingRequest(request.base(), Strategy.fromWireName((String) selection.get("chosen")),
+                        hyperparameters(job, candidates(job).get(selection.get("chosen"))), request.data(), request.datasetId(),
+                        request.outputDirectory(), request.checkpointDirectory(), null, request.device());
+            }
         }
         catch (IllegalArgumentException e) {
             throw JobFailure.invalidData(e.getMessage());
+        }
+        catch (TransferComparison.Cancelled e) {
+            return stopped(running);
         }
         int epochs = request.hyperparameters().epochs();
         CancellationToken token = new CancellationToken();
@@ -105,11 +118,7 @@ class TrainingJobExecutor implements JobExecutor {
         }
         try (result) {
             if (result.outcome() == TrainingResult.Outcome.CANCELLED) {
-                return switch (running.stopReason()) {
-                    case LEASE_LOST -> throw new LeaseLostException(job.id());
-                    case SHUTDOWN -> new JobOutcome.Interrupted();
-                    default -> new JobOutcome.Cancelled(0);
-                };
+                return stopped(running);
             }
             if (result.outcome() == TrainingResult.Outcome.EARLY_STOPPED) {
                 running.event("info", "early_stopped", "Validation loss stopped improving; stopped after epoch "
@@ -123,11 +132,90 @@ class TrainingJobExecutor implements JobExecutor {
                     "Validation accuracy %.4f, macro-F1 %.4f, loss %.4f", report.accuracy(), report.macroF1(), report.loss()),
                     Map.of("accuracy", report.accuracy(), "macro_f1", report.macroF1(), "loss", report.loss()));
             log.info("Job {} trained {} in {} epochs on {}", job.id(), modelId, result.epochsRun(), running.device());
+            Map<String, Object> stored = json.convertValue(report, MAP);
+            if (selection != null) {
+                stored.put("strategy_selection", selection);
+            }
+            String transfer = null;
+            if (job.compareBaseline()) {
+                TransferReport comparison;
+                try {
+                    comparison = baseline(running, request, result, token);
+                }
+                catch (TransferComparison.Cancelled e) {
+                    return stopped(running);
+                }
+                transfer = json.writeValueAsString(comparison);
+                stored.put("transfer_report", json.readValue(transfer, MAP));
+            }
             return new JobOutcome.Succeeded(new ModelRegistry.NewModel(modelId, job.tenantId(), job.id(), job.baseModel(), job.datasetId(),
                     DatasetService.modality(examples.format()),
-                    json.writeValueAsString(examples.labels()), modelPrefix(job), bytes, json.writeValueAsString(report)),
-                    modelPrefix(job));
+                    json.writeValueAsString(examples.labels()), modelPrefix(job), bytes, json.writeValueAsString(stored)),
+                    modelPrefix(job), transfer);
         }
+    }
+
+    private JobOutcome stopped(RunningJob running) {
+        return switch (running.stopReason()) {
+            case LEASE_LOST -> throw new LeaseLostException(running.job().id());
+            case SHUTDOWN -> new JobOutcome.Interrupted();
+            default -> new JobOutcome.Cancelled(0);
+        };
+    }
+
+    private dev.graft.training.Hyperparameters hyperparameters(JobRow job, Object resolved) {
+        dev.graft.job.Hyperparameters h = resolved instanceof String text
+                ? json.readValue(text, dev.graft.job.Hyperparameters.class)
+                : json.convertValue(resolved, dev.graft.job.Hyperparameters.class);
+        return inputs.hyperparameters(h, job.seed(), training.threads());
+    }
+
+    private Map<String, Object> candidates(JobRow job) {
+        return json.readValue(job.strategyCandidates(), MAP);
+    }
+
+    /** Strategy "auto": brief pilots of each candidate on a slice of the data; the choice is written to the job. */
+    private Map<String, Object> pilots(RunningJob running, TrainingRequest request) throws IOException {
+        JobRow job = running.job();
+        Map<Strategy, dev.graft.training.Hyperparameters> candidates = new LinkedHashMap<>();
+        candidates(job).forEach((strategy, hp) -> candidates.put(Strategy.fromWireName(strategy), hyperparameters(job, hp)));
+        running.event("info", "pilots_started", "Strategy auto: piloting " + String.join(" and ", candidates(job).keySet())
+                + " on a slice of the data", null);
+        StrategyPilots.Selection selection = StrategyPilots.choose(request, candidates,
+                store.directory(checkpointsOf(job.id()) + "/attempt-" + job.attempts() + "/pilots"), watching(running, new CancellationToken()));
+        Map<String, Object> figures = json.convertValue(selection, MAP);
+        running.selectStrategy(selection.chosen(), json.writeValueAsString(candidates(job).get(selection.chosen())));
+        running.event("info", "strategy_selected", "Strategy auto chose " + selection.chosen() + ": " + selection.pilots().stream()
+                .map(p -> String.format(java.util.Locale.ROOT, "%s %.3f", p.strategy(), p.accuracy()))
+                .collect(java.util.stream.Collectors.joining(", ")) + " validation accuracy after brief pilots on "
+                + selection.trainExamples() + " train examples", figures);
+        return figures;
+    }
+
+    /** compare_baseline: the probe and scratch runs, the verdict as events (negative transfer as a warning). */
+    private TransferReport baseline(RunningJob running, TrainingRequest request, TrainingResult result, CancellationToken token)
+            throws IOException {
+        JobRow job = running.job();
+        running.event("info", "baseline_started", "compare_baseline: training a linear probe on the frozen base and "
+                + "the architecture from scratch with the same data, budget and seed", null);
+        TransferReport report = TransferComparison.compare(request, result,
+                store.directory(checkpointsOf(job.id()) + "/attempt-" + job.attempts() + "/baseline"), watching(running, token));
+        Map<String, Object> figures = json.convertValue(report, MAP);
+        String summary = String.format(java.util.Locale.ROOT, "Transfer %s: %.1f points over training from scratch "
+                + "(95%% interval %.1f to %.1f); probe %.3f, transfer %.3f, scratch %.3f", report.verdict(), report.gainPoints(),
+                report.gainInterval().get(0), report.gainInterval().get(1), report.probe().accuracy(),
+                report.transfer().accuracy(), report.scratch().accuracy());
+        running.event("info", "transfer_report", summary, figures);
+        if ("negative".equals(report.verdict())) {
+            running.event("warn", "negative_transfer", "Negative transfer: the model trained from scratch did better than "
+                    + "the adapted one. " + summary, figures);
+        }
+        return report;
+    }
+
+    /** The extra runs stop like the main one: on cancel, shutdown or a lost lease. */
+    private static CancellationToken watching(RunningJob running, CancellationToken token) {
+        return CancellationToken.when(() -> token.isCancelled() || running.stopReason() != RunningJob.StopReason.NONE);
     }
 
     private BaseModel base(String id) throws IOException {
