@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -177,10 +178,11 @@ class TrainingJobExecutor implements JobExecutor {
     /** Strategy "auto": brief pilots of each candidate on a slice of the data; the choice is written to the job. */
     private Map<String, Object> pilots(RunningJob running, TrainingRequest request) throws IOException {
         JobRow job = running.job();
-        Map<Strategy, dev.graft.training.Hyperparameters> candidates = new LinkedHashMap<>();
+        // In the enum's order, feature extraction first, whatever order the jsonb column kept: it wins ties.
+        Map<Strategy, dev.graft.training.Hyperparameters> candidates = new EnumMap<>(Strategy.class);
         candidates(job).forEach((strategy, hp) -> candidates.put(Strategy.fromWireName(strategy), hyperparameters(job, hp)));
-        running.event("info", "pilots_started", "Strategy auto: piloting " + String.join(" and ", candidates(job).keySet())
-                + " on a slice of the data", null);
+        running.event("info", "pilots_started", "Strategy auto: piloting " + candidates.keySet().stream()
+                .map(Strategy::wireName).collect(java.util.stream.Collectors.joining(" and ")) + " on a slice of the data", null);
         StrategyPilots.Selection selection = StrategyPilots.choose(request, candidates,
                 store.directory(checkpointsOf(job.id()) + "/attempt-" + job.attempts() + "/pilots"), watching(running, new CancellationToken()));
         Map<String, Object> figures = json.convertValue(selection, MAP);
