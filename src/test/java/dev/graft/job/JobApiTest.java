@@ -92,6 +92,8 @@ class JobApiTest {
             unknown field                 | {"base_model": "arch-mlp", "dataset": "DS", "model": "gpt"}                | /model
             base model not a string       | {"base_model": 42, "dataset": "DS"}                                        | /base_model
             body not an object            | [1, 2]                                                                     | ''
+            baseline as words             | {"base_model": "arch-mlp", "dataset": "DS", "compare_baseline": "yes"}     | /compare_baseline
+            baseline of a scratch base    | {"base_model": "arch-mlp", "dataset": "DS", "compare_baseline": true}      | /compare_baseline
             """)
     void rejectsEachInvalidFieldNamingItAndQueuesNothing(String name, String body, String pointer) {
         long before = countJobs();
