@@ -18,6 +18,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.graft.model.ModelRegistry;
+import dev.graft.storage.ArtifactStore;
+import dev.graft.training.BaseModel;
 import dev.graft.training.TrainingProperties;
 
 /**
@@ -72,10 +74,12 @@ public class BaseModelCatalog {
     private final TrainingProperties training;
     private final List<CatalogEntry> pretrained;
     private final ImportedBaseRepository imports;
+    private final ArtifactStore store;
 
     BaseModelCatalog(ModelRegistry models, TrainingProperties training, JsonMapper json,
-            ImportedBaseRepository imports) {
+            ImportedBaseRepository imports, ArtifactStore store) {
         this.imports = imports;
+        this.store = store;
         this.models = models;
         this.training = training;
         this.pretrained = readPretrained(json);
@@ -134,9 +138,31 @@ public class BaseModelCatalog {
         return all;
     }
 
-    /** An imported base, for the worker that trains from it (its job was admitted for the tenant that owns it). */
-    public Optional<ImportedBase> imported(String id) {
-        return imports.find(id);
+    /**
+     * A base as the training engine takes it: a shipped or imported Graft artifact, an imported
+     * TorchScript module, a fine-tuned model's artifact, or else an architecture (an unknown id
+     * fails when the engine builds it). Not scoped to a tenant: callers check {@link #find}
+     * first, as job admission does. Empty when a fine-tuned model no longer exists.
+     */
+    public Optional<BaseModel> resolve(String id) throws IOException {
+        if (isShippedPretrained(id)) {
+            return Optional.of(new BaseModel.Artifact(id, artifactDirectory(id)));
+        }
+        if (id.startsWith("ft:")) {
+            Optional<ModelRegistry.ModelRow> model = models.find(id);
+            return model.isEmpty() ? Optional.empty()
+                    : Optional.of(new BaseModel.Artifact(id, store.directory(model.get().artifact())));
+        }
+        Optional<ImportedBase> imported = imports.find(id);
+        if (imported.isEmpty()) {
+            return Optional.of(new BaseModel.Architecture(id));
+        }
+        ImportedBase m = imported.get();
+        if (ImportedBase.GRAFT.equals(m.format())) {
+            return Optional.of(new BaseModel.Artifact(id, store.directory(m.artifact())));
+        }
+        return Optional.of(new BaseModel.TorchScript(id, store.localPath(m.artifact()), m.inputShape(), m.mean(), m.std(),
+                m.embeddingSize()));
     }
 
     private static CatalogEntry imported(ImportedBase m) {

@@ -5,11 +5,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -168,10 +168,30 @@ public class DatasetService {
             train = split.train();
             validation = split.validation();
         }
+        return examples(dataset, file, train, validation);
+    }
+
+    /**
+     * A stratified sample of at most {@code maxExamples} of the tenant's dataset's stored training
+     * split, with contents read for the sampled examples only (validation empty); 404 for a
+     * dataset the tenant does not have.
+     */
+    public TrainingExamples trainingSample(String tenantId, String id, int maxExamples, long seed) throws IOException {
+        Dataset dataset = find(tenantId, id);
+        SplitFile file = readSplit(id);
+        return examples(dataset, file, SplitPlanner.sample(file.examples(), file.train(), maxExamples, seed), List.of());
+    }
+
+    private TrainingExamples examples(Dataset dataset, SplitFile file, List<Integer> train, List<Integer> validation)
+            throws IOException {
+        String id = dataset.id();
         DatasetFormat format = DatasetFormat.fromWireName(dataset.format()).orElseThrow();
         ReadOptions options = new ReadOptions(file.labelColumn() == null ? "label" : file.labelColumn(),
                 file.textColumn() == null ? "text" : file.textColumn(), null, null);
-        Set<String> locations = file.examples().stream().map(Example::location).collect(Collectors.toSet());
+        Set<String> locations = new HashSet<>();
+        for (List<Integer> side : List.of(train, validation)) {
+            side.forEach(i -> locations.add(file.examples().get(i).location()));
+        }
         Map<String, Object> contents = ExampleContents.read(format, store.localPath(dataKey(id, format, detailsOf(dataset))),
                 options, locations);
         List<String> labels = DatasetValidator.labels(file.examples());

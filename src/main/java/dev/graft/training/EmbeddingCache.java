@@ -18,6 +18,11 @@ final class EmbeddingCache {
 
     static EncodedSplit embed(Backbone backbone, EncodedSplit split, NDManager manager,
             int batchSize) {
+        return EncodedSplit.ofEmbeddings(rows(backbone, split, manager, batchSize), split.labels());
+    }
+
+    /** The backbone's embedding of each example, in inference mode, one sub-manager per batch. */
+    static float[][] rows(Backbone backbone, EncodedSplit split, NDManager manager, int batchSize) {
         int n = split.size();
         float[][] rows = new float[n][];
         int size = backbone.embeddingSize();
@@ -36,6 +41,6 @@ final class EmbeddingCache {
                 }
             }
         }
-        return EncodedSplit.ofEmbeddings(rows, split.labels());
+        return rows;
     }
 }

@@ -18,7 +18,6 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.graft.basemodel.BaseModelCatalog;
-import dev.graft.basemodel.ImportedBase;
 import dev.graft.dataset.DatasetService;
 import dev.graft.dataset.TrainingExamples;
 import dev.graft.job.JobEventRepository;
@@ -52,18 +51,16 @@ class TrainingJobExecutor implements JobExecutor {
     private static final tools.jackson.core.type.TypeReference<Map<String, Object>> MAP = new tools.jackson.core.type.TypeReference<>() { };
 
     private final DatasetService datasets;
-    private final ModelRegistry models;
     private final ArtifactStore store;
     private final TrainingProperties training;
     private final JsonMapper json;
     private final TrainingInputs inputs;
     private final BaseModelCatalog catalog;
 
-    TrainingJobExecutor(DatasetService datasets, ModelRegistry models, ArtifactStore store, TrainingProperties training,
+    TrainingJobExecutor(DatasetService datasets, ArtifactStore store, TrainingProperties training,
             JsonMapper json, BaseModelCatalog catalog) {
         this.catalog = catalog;
         this.datasets = datasets;
-        this.models = models;
         this.store = store;
         this.training = training;
         this.json = json;
@@ -221,24 +218,7 @@ class TrainingJobExecutor implements JobExecutor {
     }
 
     private BaseModel base(String id) throws IOException {
-        if (catalog.isShippedPretrained(id)) {
-            return new BaseModel.Artifact(id, catalog.artifactDirectory(id));
-        }
-        var imported = id.startsWith("ft:") ? java.util.Optional.<ImportedBase>empty() : catalog.imported(id);
-        if (imported.isPresent()) {
-            ImportedBase m = imported.get();
-            if (ImportedBase.GRAFT.equals(m.format())) {
-                return new BaseModel.Artifact(id, store.directory(m.artifact()));
-            }
-            return new BaseModel.TorchScript(id, store.localPath(m.artifact()), m.inputShape(), m.mean(), m.std(),
-                    m.embeddingSize());
-        }
-        if (!id.startsWith("ft:")) {
-            return new BaseModel.Architecture(id);
-        }
-        ModelRegistry.ModelRow model = models.find(id)
-                .orElseThrow(() -> JobFailure.invalidData("Base model " + id + " no longer exists"));
-        return new BaseModel.Artifact(id, store.directory(model.artifact()));
+        return catalog.resolve(id).orElseThrow(() -> JobFailure.invalidData("Base model " + id + " no longer exists"));
     }
 
     /** A fresh directory for this attempt's artifact; a graceful restart reuses the attempt number. */

@@ -18,14 +18,15 @@ import java.util.zip.GZIPOutputStream;
 /**
  * MNIST digits as stored in LeCun's IDX files ({@code idx3-ubyte} images, {@code idx1-ubyte}
  * labels), plain or gzipped. Pixels stay unsigned bytes until {@link #image} turns one into a
- * grayscale image, so no signed-byte tensor is ever built from them.
+ * grayscale image, so no signed-byte tensor is ever built from them. Public for the tests of
+ * other features that need real digits (ranking bases on them).
  */
-record MnistDigits(int rows, int columns, List<byte[]> pixels, int[] labels) {
+public record MnistDigits(int rows, int columns, List<byte[]> pixels, int[] labels) {
 
     static final int IMAGES_MAGIC = 0x00000803;
     static final int LABELS_MAGIC = 0x00000801;
 
-    MnistDigits {
+    public MnistDigits {
         pixels = List.copyOf(pixels);
         labels = labels.clone();
         if (pixels.size() != labels.length) {
@@ -59,7 +60,7 @@ record MnistDigits(int rows, int columns, List<byte[]> pixels, int[] labels) {
     }
 
     /** The pair of files MNIST names {@code <prefix>-images-idx3-ubyte} and {@code -labels-}. */
-    static MnistDigits read(Path directory, String prefix) throws IOException {
+    public static MnistDigits read(Path directory, String prefix) throws IOException {
         return read(existing(directory.resolve(prefix + "-images-idx3-ubyte")),
                 existing(directory.resolve(prefix + "-labels-idx1-ubyte")));
     }
@@ -85,16 +86,16 @@ record MnistDigits(int rows, int columns, List<byte[]> pixels, int[] labels) {
         }
     }
 
-    int size() {
+    public int size() {
         return labels.length;
     }
 
-    int label(int i) {
+    public int label(int i) {
         return labels[i];
     }
 
     /** Digit {@code i} as an 8-bit grayscale image, the form PNG decoding gives too. */
-    BufferedImage image(int i) {
+    public BufferedImage image(int i) {
         BufferedImage image = new BufferedImage(columns, rows, BufferedImage.TYPE_BYTE_GRAY);
         image.getRaster().setDataElements(0, 0, columns, rows, pixels.get(i));
         return image;

@@ -49,6 +49,56 @@ public final class SplitPlanner {
         return new Split(List.copyOf(train), List.copyOf(validation));
     }
 
+    /**
+     * At most {@code size} of the examples at {@code indices}, stratified: every class keeps at
+     * least one example while {@code size} allows, and otherwise its share. Reproducible for a
+     * seed, ascending like a split's indices.
+     */
+    public static List<Integer> sample(List<Example> examples, List<Integer> indices, int size, long seed) {
+        if (indices.size() <= size) {
+            return List.copyOf(indices);
+        }
+        Map<String, List<Integer>> byClass = new TreeMap<>();
+        for (int i : indices) {
+            byClass.computeIfAbsent(examples.get(i).label(), k -> new ArrayList<>()).add(i);
+        }
+        List<List<Integer>> classes = new ArrayList<>(byClass.values());
+        // One of each class first when the size allows (a class left out could not be scored),
+        // then the rest in proportion to what each class has left, largest remainders rounding up.
+        int reserved = size >= classes.size() ? 1 : 0;
+        int budget = size - reserved * classes.size();
+        int pool = indices.size() - reserved * classes.size();
+        int[] quota = new int[classes.size()];
+        double[] remainder = new double[classes.size()];
+        int taken = 0;
+        for (int c = 0; c < classes.size(); c++) {
+            double share = (double) budget * (classes.get(c).size() - reserved) / pool;
+            quota[c] = reserved + (int) share;
+            remainder[c] = share - (int) share;
+            taken += quota[c];
+        }
+        while (taken < size) {
+            int best = -1;
+            for (int c = 0; c < classes.size(); c++) {
+                if (quota[c] < classes.get(c).size() && (best < 0 || remainder[c] > remainder[best])) {
+                    best = c;
+                }
+            }
+            quota[best]++;
+            remainder[best] = -1;
+            taken++;
+        }
+        Random random = new Random(seed);
+        List<Integer> chosen = new ArrayList<>();
+        for (int c = 0; c < classes.size(); c++) {
+            List<Integer> members = new ArrayList<>(classes.get(c));
+            shuffle(members, random);
+            chosen.addAll(members.subList(0, quota[c]));
+        }
+        Collections.sort(chosen);
+        return List.copyOf(chosen);
+    }
+
     // Fisher-Yates written out rather than Collections.shuffle, whose algorithm is not specified.
     private static void shuffle(List<Integer> list, Random random) {
         for (int i = list.size() - 1; i > 0; i--) {

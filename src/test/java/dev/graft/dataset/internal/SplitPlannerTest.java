@@ -99,4 +99,24 @@ class SplitPlannerTest {
         assertThatThrownBy(() -> SplitPlanner.plan(dataset(), 0, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SplitPlanner.plan(dataset(), 1, 1)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void samplesEachClassInProportionKeepingEveryClassAndOnlyTheGivenIndices() {
+        List<Example> examples = dataset();
+        List<Integer> train = SplitPlanner.plan(examples, 0.2, 42).train();
+
+        List<Integer> sample = SplitPlanner.sample(examples, train, 40, 7);
+
+        assertThat(sample).hasSize(40).isSorted().doesNotHaveDuplicates();
+        assertThat(train).containsAll(sample);
+        long a = count(examples, train, "a");
+        long b = count(examples, train, "b");
+        assertThat(count(examples, sample, "a")).isBetween(40 * a / train.size() - 2, 40 * a / train.size() + 2);
+        assertThat(count(examples, sample, "b")).isBetween(40 * b / train.size() - 2, 40 * b / train.size() + 2);
+        // Tiny classes would round to nothing; they are kept so that every class is scored.
+        assertThat(count(examples, sample, "c")).isEqualTo(1);
+        assertThat(count(examples, sample, "d")).isEqualTo(1);
+        assertThat(SplitPlanner.sample(examples, train, 40, 7)).isEqualTo(sample);
+        assertThat(SplitPlanner.sample(examples, train, 500, 7)).isEqualTo(train);
+    }
 }
