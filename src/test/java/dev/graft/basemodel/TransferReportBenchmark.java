@@ -34,14 +34,14 @@ import dev.graft.transfer.TransferReport;
  * bench/README.md): each base is adapted to digits 5-9 from 10 training digits per class with each
  * strategy, then the baseline pass runs as a job would run it. Reports the three indicators (probe
  * accuracy, time to 95% of best, gain over scratch with its interval and verdict) and what the pass
- * costs against the job's own training time. Validation: 60 MNIST test digits of each class.
+ * costs against the job's own training time. Validation: 50 MNIST test digits of each class; 10 epochs.
  *
  * <p>Arguments: {@code <mnist-data-dir> [threads] [seeds] [catalog-dir] [output-dir]}.
  */
 public final class TransferReportBenchmark {
 
-    static final int VALIDATION_PER_CLASS = 60;
-    static final int EPOCHS = 15;
+    static final int VALIDATION_PER_CLASS = 50;
+    static final int EPOCHS = 10;
     private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     record Run(String base, String strategy, long seed, double trainSeconds, TransferReport report) {
