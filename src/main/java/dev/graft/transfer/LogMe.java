@@ -13,8 +13,9 @@ package dev.graft.transfer;
  * {@code A = alpha I + beta F^T F} (d x d) counts all d eigenvalues, zeros included, as thuml/LogME
  * issue #23 and pull request #24 fix for {@code n < d}; the published main branch drops them and
  * overstates the evidence when there are fewer examples than features. The same padding covers
- * rank-deficient features with {@code n > d} (dead ReLU units, say). The fixture test checks both
- * against the reference (scripts/logme-reference.py).
+ * rank-deficient features with {@code n > d} (dead ReLU units, say), where an all-zero column now
+ * leaves the score unchanged. The fixtures (scripts/logme-reference.py) come from the reference's
+ * own code, the {@code n < d} one from the pull request's.
  */
 final class LogMe {
 

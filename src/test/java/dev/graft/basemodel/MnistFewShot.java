@@ -110,7 +110,7 @@ public final class MnistFewShot {
 
     // The backbone trains at the head's rate (multiplier 1) so that "from scratch" is not slowed
     // by a rate meant for fine-tuning; both starts get exactly these numbers.
-    static Hyperparameters budget(long seed, int threads) {
+    public static Hyperparameters budget(long seed, int threads) {
         return Hyperparameters.defaults().withEpochs(EPOCHS).withBatchSize(BATCH)
                 .withLearningRate(LEARNING_RATE).withBackboneLearningRateMultiplier(1f)
                 .withSeed(seed).withThreads(threads);

@@ -10,11 +10,11 @@ import java.util.Random;
 import java.util.stream.IntStream;
 
 /** MNIST digit ranges as Graft classification tasks: "digits 0-4", "digits 5-9". */
-final class MnistTasks {
+public final class MnistTasks {
 
     static final List<Integer> INPUT_SHAPE = List.of(1, 28, 28);
     static final int SOURCE_FIRST = 0;
-    static final int TARGET_FIRST = 5;
+    public static final int TARGET_FIRST = 5;
     static final int CLASSES = 5;
     private static final int EVALUATION_BATCH = 256;
 
@@ -30,12 +30,12 @@ final class MnistTasks {
     }
 
     /** Class names of the task starting at {@code firstDigit}: the digits themselves. */
-    static List<String> labels(int firstDigit) {
+    public static List<String> labels(int firstDigit) {
         return IntStream.range(firstDigit, firstDigit + CLASSES).mapToObj(String::valueOf).toList();
     }
 
     /** Every digit as an example whose class index is {@code digit - firstDigit}. */
-    static List<Example> examples(MnistDigits digits, int firstDigit) {
+    public static List<Example> examples(MnistDigits digits, int firstDigit) {
         List<Example> out = new ArrayList<>(digits.size());
         for (int i = 0; i < digits.size(); i++) {
             out.add(new Example(new Input.Image(digits.image(i)), digits.label(i) - firstDigit));
@@ -60,7 +60,7 @@ final class MnistTasks {
     }
 
     /** Share of examples whose most probable class is their label; predicts in batches. */
-    static float accuracy(ModelArtifact model, List<Example> examples) {
+    public static float accuracy(ModelArtifact model, List<Example> examples) {
         int correct = 0;
         for (int start = 0; start < examples.size(); start += EVALUATION_BATCH) {
             List<Example> batch = examples.subList(start,
