@@ -40,11 +40,32 @@ final class GraftArtifactImport {
      * Checks a staged upload and copies its files under {@code imports/<id>/graft}; the caller
      * records the row (and removes the files if that fails).
      */
+    /**
+     * Loading an artifact with a TorchScript backbone would run uploaded code in the API process;
+     * such a module is imported as itself (format {@code torchscript}), probed in a separate process.
+     */
+    private static void refuseTorchScript(Path work) {
+        boolean module = Files.exists(work.resolve(TorchScriptModule.FILE_NAME));
+        if (!module) {
+            try {
+                module = TorchScriptModule.ARCHITECTURE_ID.equals(ModelArtifact.readDescriptor(work).architecture().id());
+            }
+            catch (RuntimeException e) {
+                return; // not readable: the load below says why
+            }
+        }
+        if (module) {
+            throw problem("file", "the artifact has a TorchScript backbone, which is code: import the module itself "
+                    + "(descriptor format torchscript), which Graft checks in a separate process");
+        }
+    }
+
     static ImportedBase check(StagedArtifact staged, String id, String tenantId, String name, String declaredModality, ArtifactStore store)
             throws IOException {
         Path work = Files.createTempDirectory("graft-import-");
         try {
             unzip(staged.path(), work);
+            refuseTorchScript(work);
             ModelDescriptor descriptor;
             try (ModelArtifact loaded = ModelArtifact.load(work)) {
                 descriptor = loaded.descriptor();

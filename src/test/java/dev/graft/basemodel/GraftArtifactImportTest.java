@@ -95,8 +95,17 @@ class GraftArtifactImportTest {
         brokenWeights.put("graft-model.json", Files.readAllBytes(dir.resolve("graft-model.json")));
         brokenWeights.put("weights.params", new byte[] {1, 2, 3});
 
+        Map<String, byte[]> withModule = new LinkedHashMap<>();
+        withModule.put("graft-model.json", Files.readAllBytes(dir.resolve("graft-model.json")));
+        withModule.put("weights.params", Files.readAllBytes(dir.resolve("weights.params")));
+        withModule.put(TorchScriptModule.FILE_NAME, Files.readAllBytes(Path.of("src/test/resources/torchscript/tiny-backbone.pt")));
+        Map<String, byte[]> moduleDescriptor = new LinkedHashMap<>();
+        moduleDescriptor.put("graft-model.json", Files.readString(dir.resolve("graft-model.json"))
+                .replace("\"arch-mlp\"", "\"" + TorchScriptModule.ARCHITECTURE_ID + "\"").getBytes());
+        moduleDescriptor.put("weights.params", Files.readAllBytes(dir.resolve("weights.params")));
+
         for (byte[] zip : List.of(Fixtures.zip(noDescriptor), Fixtures.zip(slip), Fixtures.zip(brokenWeights),
-                "not a zip".getBytes())) {
+                "not a zip".getBytes(), Fixtures.zip(withModule), Fixtures.zip(moduleDescriptor))) {
             long rows = jdbc.sql("SELECT count(*) FROM imported_models").query(Long.class).single();
             List<Path> files = files();
 
@@ -107,6 +116,8 @@ class GraftArtifactImportTest {
             assertThat(jdbc.sql("SELECT count(*) FROM imported_models").query(Long.class).single()).isEqualTo(rows);
             assertThat(files()).isEqualTo(files);
         }
+        ApiClient.Response module = upload(Fixtures.zip(moduleDescriptor), "{\"format\": \"graft\"}");
+        assertThat(module.json().get("errors").get(0).get("message").asString()).contains("TorchScript backbone");
     }
 
     private ApiClient.Response upload(byte[] zip, String descriptor) {
