@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -19,6 +21,7 @@ import tools.jackson.databind.JsonNode;
 
 import dev.graft.storage.ArtifactStore;
 import dev.graft.support.ApiClient;
+import dev.graft.support.Fixtures;
 import dev.graft.support.GraftServerTest;
 import dev.graft.support.Multipart;
 
@@ -66,6 +69,21 @@ class TorchScriptImportApiTest {
         assertThat(api.delete("/v1/models/" + id).status()).isEqualTo(200);
         assertThat(api.get("/v1/models/" + id).status()).isEqualTo(404);
         assertThat(Files.exists(root().resolve("imports").resolve(id))).isFalse();
+    }
+
+    @Test
+    void anImportedModuleCannotBeComparedWithABaselineItHasNoArchitectureFor() {
+        String id = upload("tiny-backbone.pt", BACKBONE_DESCRIPTOR.formatted("")).json().get("id").asString();
+        String dataset = api.upload("/v1/datasets", Multipart.form().field("format", "image_folder")
+                .file("file", "shapes.zip", "application/zip", Fixtures.imageZip(Map.of("a", 6, "b", 6)))).json().get("id").asString();
+
+        ApiClient.Response refused = api.unchecked().post("/v1/fine_tuning/jobs", "application/json", ("{\"base_model\": \""
+                + id + "\", \"dataset\": \"" + dataset + "\", \"compare_baseline\": true}").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(refused.status()).as(refused.body()).isEqualTo(422);
+        assertThat(refused.json().get("errors").get(0).get("location").asString()).isEqualTo("/compare_baseline");
+        assertThat(refused.json().get("errors").get(0).get("message").asString()).contains("TorchScript");
+        assertThat(api.delete("/v1/models/" + id).status()).isEqualTo(200);
     }
 
     @Test
