@@ -47,6 +47,8 @@ class TrainingJobExecutor implements JobExecutor {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingJobExecutor.class);
     private static final tools.jackson.core.type.TypeReference<Map<String, Object>> MAP = new tools.jackson.core.type.TypeReference<>() { };
+    private static final tools.jackson.core.type.TypeReference<Map<String, dev.graft.job.Hyperparameters>> CANDIDATES =
+            new tools.jackson.core.type.TypeReference<>() { };
 
     private final DatasetService datasets;
     private final ArtifactStore store;
@@ -77,17 +79,17 @@ class TrainingJobExecutor implements JobExecutor {
             throw JobFailure.invalidData("Dataset " + job.datasetId() + " is gone: " + e.getBody().getDetail());
         }
         TrainingRequest request;
-        Map<String, Object> selection = null;
+        Piloted piloted = null;
         try {
             Path resume = resumePoint(running);
             request = new TrainingRequest(base(job.baseModel()), Strategy.fromWireName(job.strategy()),
-                    hyperparameters(job, job.hyperparameters()), inputs.data(examples), job.datasetId(), outputDirectory(job),
-                    store.directory(checkpointPrefix(job)), resume, device(running.device()));
+                    hyperparameters(job, json.readValue(job.hyperparameters(), dev.graft.job.Hyperparameters.class)),
+                    inputs.data(examples), job.datasetId(), outputDirectory(job), store.directory(checkpointPrefix(job)),
+                    resume, device(running.device()));
             if (job.strategyCandidates() != null && resume == null) {
-                selection = pilots(running, request);
-                request = new TrainingRequest(request.base(), Strategy.fromWireName((String) selection.get("chosen")),
-                        hyperparameters(job, candidates(job).get(selection.get("chosen"))), request.data(), request.datasetId(),
-                        request.outputDirectory(), request.checkpointDirectory(), null, request.device());
+                piloted = pilots(running, request);
+                request = new TrainingRequest(request.base(), piloted.strategy(), piloted.hyperparameters(), request.data(),
+                        request.datasetId(), request.outputDirectory(), request.checkpointDirectory(), null, request.device());
             }
         }
         catch (IllegalArgumentException e) {
@@ -129,12 +131,12 @@ class TrainingJobExecutor implements JobExecutor {
                     Map.of("accuracy", report.accuracy(), "macro_f1", report.macroF1(), "loss", report.loss()));
             log.info("Job {} trained {} in {} epochs on {}", job.id(), modelId, result.epochsRun(), running.device());
             Map<String, Object> stored = json.convertValue(report, MAP);
-            if (selection != null) {
-                stored.put("strategy_selection", selection);
+            if (piloted != null) {
+                stored.put("strategy_selection", piloted.figures());
             }
             String transfer = null;
             if (job.compareBaseline()) {
-                TransferReport comparison;
+                Map<String, Object> comparison;
                 try {
                     comparison = baseline(running, request, result, token);
                 }
@@ -142,7 +144,7 @@ class TrainingJobExecutor implements JobExecutor {
                     return stopped(running);
                 }
                 transfer = json.writeValueAsString(comparison);
-                stored.put("transfer_report", json.readValue(transfer, MAP));
+                stored.put("transfer_report", comparison);
             }
             return new JobOutcome.Succeeded(new ModelRegistry.NewModel(modelId, job.tenantId(), job.id(), job.baseModel(), job.datasetId(),
                     DatasetService.modality(examples.format()),
@@ -159,44 +161,49 @@ class TrainingJobExecutor implements JobExecutor {
         };
     }
 
-    private dev.graft.training.Hyperparameters hyperparameters(JobRow job, Object resolved) {
-        dev.graft.job.Hyperparameters h = resolved instanceof String text
-                ? json.readValue(text, dev.graft.job.Hyperparameters.class)
-                : json.convertValue(resolved, dev.graft.job.Hyperparameters.class);
-        return inputs.hyperparameters(h, job.seed(), training.threads());
+    private dev.graft.training.Hyperparameters hyperparameters(JobRow job, dev.graft.job.Hyperparameters resolved) {
+        return inputs.hyperparameters(resolved, job.seed(), training.threads());
     }
 
-    private Map<String, Object> candidates(JobRow job) {
-        return json.readValue(job.strategyCandidates(), MAP);
+    /** What the pilots of strategy "auto" chose, ready to train, and their figures for the model's report. */
+    private record Piloted(Strategy strategy, dev.graft.training.Hyperparameters hyperparameters, Map<String, Object> figures) {
     }
 
     /** Strategy "auto": brief pilots of each candidate on a slice of the data; the choice is written to the job. */
-    private Map<String, Object> pilots(RunningJob running, TrainingRequest request) throws IOException {
+    private Piloted pilots(RunningJob running, TrainingRequest request) throws IOException {
         JobRow job = running.job();
         // In the enum's order, feature extraction first, whatever order the jsonb column kept: it wins ties.
+        Map<Strategy, dev.graft.job.Hyperparameters> resolved = new EnumMap<>(Strategy.class);
         Map<Strategy, dev.graft.training.Hyperparameters> candidates = new EnumMap<>(Strategy.class);
-        candidates(job).forEach((strategy, hp) -> candidates.put(Strategy.fromWireName(strategy), hyperparameters(job, hp)));
+        json.readValue(job.strategyCandidates(), CANDIDATES).forEach((strategy, hp) -> {
+            resolved.put(Strategy.fromWireName(strategy), hp);
+            candidates.put(Strategy.fromWireName(strategy), hyperparameters(job, hp));
+        });
         running.event("info", "pilots_started", "Strategy auto: piloting " + candidates.keySet().stream()
                 .map(Strategy::wireName).collect(java.util.stream.Collectors.joining(" and ")) + " on a slice of the data", null);
         StrategyPilots.Selection selection = StrategyPilots.choose(request, candidates,
-                store.directory(checkpointsOf(job.id()) + "/attempt-" + job.attempts() + "/pilots"), watching(running, new CancellationToken()));
+                store.directory(attemptPrefix(job) + "/pilots"), watching(running, new CancellationToken()));
+        Strategy chosen = Strategy.fromWireName(selection.chosen());
         Map<String, Object> figures = json.convertValue(selection, MAP);
-        running.selectStrategy(selection.chosen(), json.writeValueAsString(candidates(job).get(selection.chosen())));
+        running.selectStrategy(selection.chosen(), json.writeValueAsString(resolved.get(chosen)));
         running.event("info", "strategy_selected", "Strategy auto chose " + selection.chosen() + ": " + selection.pilots().stream()
                 .map(p -> String.format(java.util.Locale.ROOT, "%s %.3f", p.strategy(), p.accuracy()))
                 .collect(java.util.stream.Collectors.joining(", ")) + " validation accuracy after brief pilots on "
                 + selection.trainExamples() + " train examples", figures);
-        return figures;
+        return new Piloted(chosen, candidates.get(chosen), figures);
     }
 
-    /** compare_baseline: the probe and scratch runs, the verdict as events (negative transfer as a warning). */
-    private TransferReport baseline(RunningJob running, TrainingRequest request, TrainingResult result, CancellationToken token)
+    /**
+     * compare_baseline: the probe and scratch runs, the verdict as events (negative transfer as a
+     * warning); returns the report as the job and the model store it.
+     */
+    private Map<String, Object> baseline(RunningJob running, TrainingRequest request, TrainingResult result, CancellationToken token)
             throws IOException {
         JobRow job = running.job();
         running.event("info", "baseline_started", "compare_baseline: training a linear probe on the frozen base and "
                 + "the architecture from scratch with the same data, budget and seed", null);
         TransferReport report = TransferComparison.compare(request, result,
-                store.directory(checkpointsOf(job.id()) + "/attempt-" + job.attempts() + "/baseline"), watching(running, token));
+                store.directory(attemptPrefix(job) + "/baseline"), watching(running, token));
         Map<String, Object> figures = json.convertValue(report, MAP);
         String summary = String.format(java.util.Locale.ROOT, "Transfer %s: %.1f points over training from scratch "
                 + "(95%% interval %.1f to %.1f); probe %.3f, transfer %.3f, scratch %.3f", report.verdict(), report.gainPoints(),
@@ -207,7 +214,7 @@ class TrainingJobExecutor implements JobExecutor {
             running.event("warn", "negative_transfer", "Negative transfer: the model trained from scratch did better than "
                     + "the adapted one. " + summary, figures);
         }
-        return report;
+        return figures;
     }
 
     /** The extra runs stop like the main one: on cancel, shutdown or a lost lease. */
@@ -244,7 +251,12 @@ class TrainingJobExecutor implements JobExecutor {
 
     /** Per attempt, so a worker that lost its lease cannot write into the new attempt's checkpoints. */
     static String checkpointPrefix(JobRow job) {
-        return checkpointsOf(job.id()) + "/attempt-" + job.attempts() + "/checkpoints";
+        return attemptPrefix(job) + "/checkpoints";
+    }
+
+    /** This attempt's own files under the job's: checkpoints, and the scratch runs of pilots and baselines. */
+    private static String attemptPrefix(JobRow job) {
+        return checkpointsOf(job.id()) + "/attempt-" + job.attempts();
     }
 
     /** Where every attempt of a job writes its model. */
