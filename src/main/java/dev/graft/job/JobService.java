@@ -193,7 +193,7 @@ public class JobService {
         }
         Long before = after == null ? null : jobs.seqOf(caller.tenantId(), after)
                 .orElseThrow(() -> ApiProblem.invalidField("after", "no job with id '" + after + "' to continue after"));
-        return ListPage.of(jobs.page(caller.tenantId(), before, filter, size + 1), size, JobRow::id).map(views::job);
+        return ListPage.of(jobs.page(caller.tenantId(), before, filter, size + 1), size, JobRow::id).map(views.page());
     }
 
     /**

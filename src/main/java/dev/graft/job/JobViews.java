@@ -1,7 +1,10 @@
 package dev.graft.job;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 import org.springframework.stereotype.Component;
 import tools.jackson.core.type.TypeReference;
@@ -25,6 +28,16 @@ class JobViews {
     }
 
     JobView job(JobRow row) {
+        return job(row, jobs::countRunning);
+    }
+
+    /** For a page of one tenant's jobs: its running jobs are counted once, not once per queued job. */
+    Function<JobRow, JobView> page() {
+        Map<String, Long> running = new HashMap<>();
+        return row -> job(row, tenant -> running.computeIfAbsent(tenant, jobs::countRunning));
+    }
+
+    private JobView job(JobRow row, ToLongFunction<String> runningJobs) {
         int max = properties.maxRunningPerTenant();
         return new JobView(row.id(), "fine_tuning.job", row.status().wireName(), row.baseModel(), row.datasetId(),
                 row.strategy(), json.readValue(row.hyperparameters(), Hyperparameters.class), row.seed(),
@@ -35,16 +48,16 @@ class JobViews {
                 row.attempts(), row.maxAttempts(), row.cancelRequested(),
                 row.progress() == null ? null : json.readValue(row.progress(), JobView.Progress.class),
                 row.metrics() == null ? null : json.readValue(row.metrics(), MAP),
-                max > 0 ? max : null, waitingReason(row, max), row.compareBaseline(),
+                max > 0 ? max : null, waitingReason(row, max, runningJobs), row.compareBaseline(),
                 row.transferReport() == null ? null : json.readValue(row.transferReport(), MAP));
     }
 
     /** Why a queued job has not started, when the reason is the tenant's own limit rather than busy workers. */
-    private String waitingReason(JobRow row, int max) {
+    private static String waitingReason(JobRow row, int max, ToLongFunction<String> runningJobs) {
         if (row.status() != JobStatus.QUEUED || max <= 0) {
             return null;
         }
-        long running = jobs.countRunning(row.tenantId());
+        long running = runningJobs.applyAsLong(row.tenantId());
         return running < max ? null : "This tenant already runs " + running + " jobs, its limit "
                 + "(graft.jobs.max-running-per-tenant = " + max + "); this job starts when one of them ends";
     }
