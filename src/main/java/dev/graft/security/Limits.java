@@ -47,13 +47,13 @@ public class Limits {
     }
 
     public void checkDatasetQuota(long stored) {
-        checkQuota(stored, properties.datasetsPerTenant(), "datasets", "datasets-per-tenant", "delete a dataset");
+        checkQuota(stored, properties.datasetsPerTenant(), "datasets", "datasets-per-tenant", "Delete a dataset");
     }
 
     /** @param models the tenant's models plus its jobs that will each make one */
     public void checkModelQuota(long models) {
         checkQuota(models, properties.modelsPerTenant(), "models (counting queued and running jobs)", "models-per-tenant",
-                "delete a model");
+                "Delete a model");
     }
 
     /** One prediction request by this caller's key; 429 with the seconds until the next is allowed. */
@@ -75,12 +75,8 @@ public class Limits {
     private static void checkQuota(long stored, int max, String what, String property, String remedy) {
         if (max > 0 && stored >= max) {
             throw new ApiProblem(HttpStatus.FORBIDDEN, ProblemType.QUOTA_EXCEEDED, "This tenant has " + stored + " " + what
-                    + "; the limit is " + max + " (graft.limits." + property + "). " + capitalise(remedy) + " first");
+                    + "; the limit is " + max + " (graft.limits." + property + "). " + remedy + " first");
         }
-    }
-
-    private static String capitalise(String s) {
-        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     private static ApiProblem tooMany(String detail, long retryAfterSeconds) {
