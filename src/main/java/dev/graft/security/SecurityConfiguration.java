@@ -2,6 +2,7 @@ package dev.graft.security;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,6 +16,7 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.savedrequest.NullRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
@@ -32,6 +34,7 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * multipart body is still parsed only when a controller asks for it, after this chain said yes.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET) // a worker process serves no HTTP
 class SecurityConfiguration {
 
     static final RequestMatcher ADMIN_API = PathPatternRequestMatcher.withDefaults().matcher("/v1/admin/**");
@@ -62,6 +65,8 @@ class SecurityConfiguration {
             // Carry on down the chain: there is no page to send an API client to.
         });
         bearer.setFailureHandler(problems::commence);
+        // Health needs no key, so a stale one sent by a load balancer must not turn it into a 401.
+        bearer.setRequestMatcher(new NegatedRequestMatcher(HEALTH));
         http.addFilterBefore(bearer, AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(requests -> requests
                         // An error page or an async result belongs to a request this chain already let through.

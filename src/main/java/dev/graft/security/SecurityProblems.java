@@ -6,6 +6,7 @@ import java.util.Set;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.AccessDeniedException;
@@ -33,6 +34,7 @@ import dev.graft.web.ProblemType;
  * errors of controllers.
  */
 @Component
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
 
     private static final String ADMIN_KEY = "Authorization: Bearer <graft.security.admin-key>";
@@ -61,6 +63,10 @@ class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandler,
         }
         boolean keySent = failure instanceof BadCredentialsException;
         String detail;
+        if (!SecurityConfiguration.API.matches(request) && !SecurityConfiguration.ACTUATOR.matches(request)) {
+            render(request, response, nothingServed());
+            return;
+        }
         if (SecurityConfiguration.ADMIN_API.matches(request)) {
             detail = "The admin API needs the admin key: " + ADMIN_KEY + (keySent ? "; the key sent is not valid" : "");
         }
@@ -95,8 +101,7 @@ class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandler,
                     + "Use a tenant's API key for the rest of /v1");
         }
         else {
-            problem = new ApiProblem(HttpStatus.NOT_FOUND, ProblemType.NOT_FOUND,
-                    "Nothing is served at this path: Graft's API is under /v1 (see openapi.yaml)");
+            problem = nothingServed();
         }
         render(request, response, problem);
     }
@@ -121,6 +126,12 @@ class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandler,
         }
         render(request, response, new ApiProblem(HttpStatus.BAD_REQUEST, ProblemType.INVALID_REQUEST, detail,
                 List.of(error), 1));
+    }
+
+    /** Whoever asks, with or without a key: no route outside /v1 and the actuator. */
+    private static ApiProblem nothingServed() {
+        return new ApiProblem(HttpStatus.NOT_FOUND, ProblemType.NOT_FOUND,
+                "Nothing is served at this path: Graft's API is under /v1 (see openapi.yaml)");
     }
 
     private static ApiProblem forbidden(String detail) {

@@ -100,6 +100,8 @@ class ApiKeyTest {
         assertThat(admin().outsideContract().get("/actuator/metrics").body()).contains("graft.jobs");
         assertThat(ApiClient.on(port).get("/actuator/health").status()).isEqualTo(200);
         assertThat(ApiClient.on(port).outsideContract().get("/actuator/health/liveness").status()).isEqualTo(200);
+        assertThat(ApiClient.on(port).withKey("graft_sk_revokedLongAgo").get("/actuator/health").status())
+                .as("health ignores a stale key").isEqualTo(200);
     }
 
     @Test

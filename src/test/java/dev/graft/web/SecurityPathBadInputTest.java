@@ -80,6 +80,18 @@ class SecurityPathBadInputTest {
                 .isEqualTo(200);
     }
 
+    @Test
+    void nothingIsServedOutsideV1AndTheActuatorWhoeverAsks() {
+        for (String path : new String[] {"/", "/v2/datasets", "/V1/datasets", "/error", "/admin/tenants"}) {
+            for (String key : new String[] {null, alice.key(), TestTenants.ADMIN_KEY, "graft_sk_notAKey"}) {
+                RawHttp.Response response = key == null ? RawHttp.send(port, "GET", path, null)
+                        : RawHttp.send(port, "GET", path, null, "Authorization", "Bearer " + key);
+                assertThat(response.status()).as("%s with %s -> %s", path, key, response).isEqualTo(404);
+                AdminPathSpellings.assertProblem(path, response);
+            }
+        }
+    }
+
     Stream<String> malformedPaths() {
         return Stream.of("/v1/datasets/..%2f..%2fetc", "/v1/datasets/..%2F..%2Fetc%2Fpasswd", "/v1/datasets/<id>",
                 "/v1/datasets/{id}", "/v1/models/{model}:predict", "/v1/fine_tuning/jobs/<job-id>/events",
