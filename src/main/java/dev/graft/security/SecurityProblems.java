@@ -1,5 +1,7 @@
 package dev.graft.security;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Set;
 
@@ -61,12 +63,12 @@ class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandler,
                     "The admin API is off in open mode; set graft.security.admin-key to manage tenants and keys"));
             return;
         }
-        boolean keySent = failure instanceof BadCredentialsException;
-        String detail;
         if (!SecurityConfiguration.API.matches(request) && !SecurityConfiguration.ACTUATOR.matches(request)) {
             render(request, response, nothingServed());
             return;
         }
+        boolean keySent = failure instanceof BadCredentialsException;
+        String detail;
         if (SecurityConfiguration.ADMIN_API.matches(request)) {
             detail = "The admin API needs the admin key: " + ADMIN_KEY + (keySent ? "; the key sent is not valid" : "");
         }
@@ -144,8 +146,8 @@ class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandler,
             try {
                 response.sendError(problem instanceof ApiProblem p ? p.getStatusCode().value() : 500);
             }
-            catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
     }
