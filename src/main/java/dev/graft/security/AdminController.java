@@ -16,7 +16,7 @@ import tools.jackson.databind.JsonNode;
 import dev.graft.web.ApiProblem;
 import dev.graft.web.ListPage;
 
-/** Tenants and keys, for the holder of the admin key ({@link Authentication} checks it). */
+/** Tenants and keys, for the holder of the admin key ({@link SecurityConfiguration} lets only that key in). */
 @RestController
 @RequestMapping(path = "/v1/admin", produces = MediaType.APPLICATION_JSON_VALUE)
 class AdminController {

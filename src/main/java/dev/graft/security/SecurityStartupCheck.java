@@ -41,17 +41,33 @@ class SecurityStartupCheck implements InitializingBean {
             return; // a worker process serves no HTTP
         }
         String address = environment.getProperty("server.address", OpenModeEnvironment.LOOPBACK);
-        if (!loopback(address)) {
-            throw new UnsafeSecurityConfiguration("No API keys are configured (open mode) and server.address is "
-                    + address + ", which is not a loopback address: anyone who can reach it would have every dataset and model",
-                    "Set an admin key (GRAFT_SECURITY_ADMIN_KEY) and create tenants and keys under /v1/admin, or bind to "
-                            + "127.0.0.1 for single-user local use");
+        refuseUnlessLoopback("server.address", address);
+        String managementPort = environment.getProperty("management.server.port", "");
+        if (!managementPort.isBlank() && !managementPort.equals(environment.getProperty("server.port"))
+                && !managementPort.strip().equals("-1")) {
+            // A separate management server binds where management.server.address says, and to every interface without it.
+            refuseUnlessLoopback("management.server.address", environment.getProperty("management.server.address", ""));
         }
         log.warn("OPEN MODE: no admin key is configured, so Graft is single-tenant and unauthenticated; it listens on {} "
                 + "only. Set graft.security.admin-key to require API keys.", address);
     }
 
+    private static void refuseUnlessLoopback(String property, String address) {
+        if (!loopback(address)) {
+            String where = address.isBlank() ? "empty, which binds every interface"
+                    : address + ", which is not a loopback address";
+            throw new UnsafeSecurityConfiguration("No API keys are configured (open mode) and " + property + " is "
+                    + where + ": anyone who can reach it would have every dataset and model",
+                    "Set an admin key (GRAFT_SECURITY_ADMIN_KEY) and create tenants and keys under /v1/admin, or bind to "
+                            + "127.0.0.1 for single-user local use");
+        }
+    }
+
+    /** Blank is not loopback: InetAddress reads "" as localhost, but the web server binds every interface to it. */
     private static boolean loopback(String address) {
+        if (address == null || address.isBlank()) {
+            return false;
+        }
         try {
             return InetAddress.getByName(address).isLoopbackAddress();
         }

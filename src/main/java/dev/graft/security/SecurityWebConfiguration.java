@@ -4,28 +4,20 @@ import java.util.List;
 
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.MethodParameter;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
-import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
-import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** Puts {@link Authentication} in front of the API and hands controllers their {@link Caller}. */
+/**
+ * Hands controllers their {@link Caller}: the principal Spring Security authenticated the request
+ * as (a tenant's key, or open mode's anonymous caller).
+ */
 @Configuration(proxyBeanMethods = false)
 class SecurityWebConfiguration implements WebMvcConfigurer {
-
-    private final Authentication authentication;
-
-    SecurityWebConfiguration(Authentication authentication) {
-        this.authentication = authentication;
-    }
-
-    @Override
-    public void addInterceptors(InterceptorRegistry registry) {
-        registry.addInterceptor(authentication).addPathPatterns("/v1/**");
-    }
 
     @Override
     public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
@@ -38,9 +30,9 @@ class SecurityWebConfiguration implements WebMvcConfigurer {
             @Override
             public Object resolveArgument(MethodParameter parameter, ModelAndViewContainer mav, NativeWebRequest request,
                     WebDataBinderFactory binders) {
-                Object caller = request.getAttribute(Authentication.CALLER, RequestAttributes.SCOPE_REQUEST);
-                if (caller == null) {
-                    // Only reachable if a /v1 route escaped the interceptor: fail closed.
+                Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+                if (authentication == null || !(authentication.getPrincipal() instanceof Caller caller)) {
+                    // Only reachable if a route escaped the security chain's rules: fail closed.
                     throw new IllegalStateException("No authenticated caller for " + parameter.getExecutable());
                 }
                 return caller;

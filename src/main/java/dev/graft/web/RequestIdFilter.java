@@ -30,8 +30,7 @@ class RequestIdFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String given = request.getHeader(HEADER);
-        String id = given != null && SANE.matcher(given).matches() ? given : "req_" + UUID.randomUUID().toString().replace("-", "");
+        String id = idFor(request.getHeader(HEADER));
         request.setAttribute(ATTRIBUTE, id);
         response.setHeader(HEADER, id);
         MDC.put("request_id", id);
@@ -41,5 +40,10 @@ class RequestIdFilter extends OncePerRequestFilter {
         finally {
             MDC.remove("request_id");
         }
+    }
+
+    /** The caller's id when it is sane, else a fresh one. */
+    static String idFor(String given) {
+        return given != null && SANE.matcher(given).matches() ? given : "req_" + UUID.randomUUID().toString().replace("-", "");
     }
 }

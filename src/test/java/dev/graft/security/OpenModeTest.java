@@ -42,6 +42,24 @@ class OpenModeTest {
                 .rootCause().hasMessageContaining("0.0.0.0").hasMessageContaining("not a loopback address");
     }
 
+    /** InetAddress reads "" as localhost, but the web server binds every interface to it. */
+    @Test
+    void refusesToStartOnABlankAddressWithoutKeys() {
+        assertThatThrownBy(() -> start("--server.address="))
+                .hasRootCauseInstanceOf(UnsafeSecurityConfiguration.class)
+                .rootCause().hasMessageContaining("server.address is empty, which binds every interface");
+        assertThatThrownBy(() -> start("--server.address=  "))
+                .hasRootCauseInstanceOf(UnsafeSecurityConfiguration.class)
+                .rootCause().hasMessageContaining("binds every interface");
+    }
+
+    @Test
+    void refusesASeparateManagementServerOnEveryInterfaceWithoutKeys() {
+        assertThatThrownBy(() -> start("--management.server.port=65010"))
+                .hasRootCauseInstanceOf(UnsafeSecurityConfiguration.class)
+                .rootCause().hasMessageContaining("management.server.address is empty");
+    }
+
     @Test
     void refusesAShortAdminKey() {
         assertThatThrownBy(() -> start("--graft.security.admin-key=tooshort"))

@@ -125,6 +125,37 @@ class TenantBadInputTest {
         input.assertRefusedBy(ApiClient.on(port).unchecked().withKey(revokedKey), this::state);
     }
 
+    Stream<BadInput> withTheAdminKey() {
+        return Stream.of(
+                bad("admin key: list datasets", Call.get("/v1/datasets"), 403, "/v1/admin/"),
+                bad("admin key: upload", Call.upload("/v1/datasets", form()), 403, "/v1/admin/"),
+                bad("admin key: read a tenant's dataset", Call.get("/v1/datasets/" + dataset), 403, "/v1/admin/"),
+                bad("admin key: predict", Call.json("/v1/models/" + model + ":predict", "{\"instances\": [[1.0, -1.0]]}"), 403,
+                        "/v1/admin/"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("withTheAdminKey")
+    void theAdminKeyOnATenantRouteIsRefusedSayingWhereItWorks(BadInput input) {
+        input.assertRefusedBy(admin().unchecked(), this::state);
+    }
+
+    Stream<BadInput> withATenantKeyOnTheAdminApi() {
+        return Stream.of(
+                bad("tenant key: list tenants", Call.get("/v1/admin/tenants"), 403, "admin key"),
+                bad("tenant key: read a tenant", Call.get("/v1/admin/tenants/" + alice.id()), 403, "admin key"),
+                bad("tenant key: create a tenant", Call.json("/v1/admin/tenants", "{\"name\": \"bobs-own\"}"), 403, "admin key"),
+                bad("tenant key: a key for another tenant", Call.json("/v1/admin/tenants/" + alice.id() + "/keys", "{}"), 403,
+                        "admin key"),
+                bad("tenant key: revoke a key", Call.delete("/v1/admin/keys/key_000000000000000000000000"), 403, "admin key"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("withATenantKeyOnTheAdminApi")
+    void aTenantKeyOnTheAdminApiIsRefused(BadInput input) {
+        input.assertRefusedBy(bob.api().unchecked(), this::state);
+    }
+
     Stream<BadInput> badAdminRequests() {
         return Stream.of(
                 bad("tenant without a name", Call.json("/v1/admin/tenants", "{}"), 400, "/name"),
