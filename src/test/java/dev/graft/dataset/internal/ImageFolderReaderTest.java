@@ -15,6 +15,9 @@ import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import dev.graft.support.Bombs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -222,8 +225,10 @@ class ImageFolderReaderTest {
 
     @Test
     void stopsAtTooManyEntriesBeforeReadingAny() throws IOException {
-        DatasetLimits fewEntries = new DatasetLimits(3, LIMITS.maxUncompressedBytes(), LIMITS.maxInflateRatio(),
-                LIMITS.ratioCheckThresholdBytes(), LIMITS.maxImagePixels(), 2, 50);
+        DatasetLimits.Archive archive = LIMITS.archive();
+        DatasetLimits fewEntries = Uploads.limits(new DatasetLimits.Archive(3, archive.maxCentralDirectoryBytes(),
+                archive.maxUncompressedBytes(), archive.maxInflateRatio(), archive.ratioCheckThresholdBytes()),
+                LIMITS.rows(), LIMITS.labels());
         Uploads.Zip zip = new Uploads.Zip();
         for (int i = 0; i < 4; i++) {
             zip.with("cat/" + i + ".png", "not even an image");
@@ -232,12 +237,13 @@ class ImageFolderReaderTest {
         scan(zip.writeTo(dir), fewEntries);
 
         assertThat(errors.listed()).containsExactly(
-                new DatasetIssue("file", "archive has 4 entries, more than the limit of 3"));
+                new DatasetIssue("file", "the archive's central directory declares 4 entries, more than the limit of 3 "
+                        + "(graft.datasets.archive.max-entries)"));
     }
 
     @Test
     void stopsWhenDeclaredSizesExceedTheTotalLimit() throws IOException {
-        DatasetLimits small = withTotal(1000, LIMITS.maxInflateRatio());
+        DatasetLimits small = withTotal(1000, LIMITS.archive().maxInflateRatio());
         byte[] noise = new byte[800];
         new Random(7).nextBytes(noise);
 
@@ -282,8 +288,91 @@ class ImageFolderReaderTest {
         assertThat(scan.examples()).isEmpty();
     }
 
+    @Test
+    void refusesACentralDirectoryBombFromItsEndRecordBeforeOpeningTheArchive() throws IOException {
+        Path zip = Files.write(dir.resolve("bomb.zip"), Bombs.centralDirectoryBomb(200_000, Bombs.End.ZIP64));
+
+        long allocated = Uploads.allocatedBy(() -> scan(zip, withDirectory(100, 64L * 1024 * 1024)));
+
+        assertThat(errors.listed()).containsExactly(new DatasetIssue("file", "the archive's central directory declares "
+                + "200000 entries, more than the limit of 100 (graft.datasets.archive.max-entries)"));
+        // Opening it would have built 200,000 entry objects (tens of megabytes) before the count was checked.
+        assertThat(allocated).isLessThan(4L * 1024 * 1024);
+    }
+
+    @Test
+    void countsTheDirectoryRecordsWhenTheEndRecordUnderstatesThem() throws IOException {
+        Path zip = Files.write(dir.resolve("bomb.zip"), Bombs.centralDirectoryBomb(200_000, Bombs.End.LYING));
+
+        long allocated = Uploads.allocatedBy(() -> scan(zip, withDirectory(100, 64L * 1024 * 1024)));
+
+        assertThat(errors.listed()).containsExactly(new DatasetIssue("file", "the archive's central directory holds "
+                + "more than 100 entries, the limit (graft.datasets.archive.max-entries)"));
+        assertThat(allocated).isLessThan(4L * 1024 * 1024);
+    }
+
+    @Test
+    void refusesACentralDirectoryLargerThanItsLimit() throws IOException {
+        Uploads.Zip zip = new Uploads.Zip();
+        for (int i = 0; i < 3; i++) {
+            zip.with("cat/" + "n".repeat(30_000) + i + ".png", png(2, 2));
+        }
+
+        scan(zip.writeTo(dir), withDirectory(100, 64 * 1024));
+
+        assertThat(errors.listed()).singleElement().satisfies(issue -> {
+            assertThat(issue.location()).isEqualTo("file");
+            assertThat(issue.message()).matches("the archive's central directory declares 9\\d{4} bytes, more than the "
+                    + "limit of 65536 \\(graft.datasets.archive.max-central-directory-size\\)");
+        });
+    }
+
+    @Test
+    void findsTheEndRecordBehindTheLongestComment() throws IOException {
+        Path file = dir.resolve("commented.zip");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(file))) {
+            out.putNextEntry(new ZipEntry("cat/a.png"));
+            out.write(png(2, 2));
+            out.closeEntry();
+            out.setComment("c".repeat(0xFFFF));
+        }
+
+        ScannedDataset scan = scan(file);
+
+        assertThat(errors.listed()).isEmpty();
+        assertThat(scan.examples()).containsExactly(new Example("cat", "cat/a.png"));
+    }
+
+    @Test
+    void refusesAnArchiveWithoutAnEndRecordWithoutSayingWhatTheLibraryThrew() throws IOException {
+        byte[] valid = Files.readAllBytes(new Uploads.Zip().with("cat/a.png", png(2, 2)).writeTo(dir));
+
+        scan(Uploads.bytes(dir, "cut.zip", Arrays.copyOf(valid, valid.length - 10)));
+
+        assertThat(errors.listed()).containsExactly(new DatasetIssue("file",
+                "not a readable ZIP archive: it has no end-of-central-directory record"));
+    }
+
+    @Test
+    void stopsAtTheFolderPastTheClassLimit() throws IOException {
+        Path zip = new Uploads.Zip().with("a/1.png", png(2, 2)).with("b/1.png", png(2, 2)).with("c/1.png", png(2, 2))
+                .writeTo(dir);
+
+        scan(zip, Uploads.limits(LIMITS.archive(), LIMITS.rows(), new DatasetLimits.Labels(2, 64, 1)));
+
+        assertThat(errors.listed()).containsExactly(new DatasetIssue("c/1.png",
+                "label \"c\" would be class 3; at most 2 classes are allowed (graft.datasets.max-classes)"));
+    }
+
+    private static DatasetLimits withDirectory(int maxEntries, long maxDirectoryBytes) {
+        DatasetLimits.Archive archive = LIMITS.archive();
+        return Uploads.limits(new DatasetLimits.Archive(maxEntries, maxDirectoryBytes, archive.maxUncompressedBytes(),
+                archive.maxInflateRatio(), archive.ratioCheckThresholdBytes()), LIMITS.rows(), LIMITS.labels());
+    }
+
     private static DatasetLimits withTotal(long totalBytes, double ratio) {
-        return new DatasetLimits(LIMITS.maxArchiveEntries(), totalBytes, ratio,
-                LIMITS.ratioCheckThresholdBytes(), LIMITS.maxImagePixels(), 2, 50);
+        DatasetLimits.Archive archive = LIMITS.archive();
+        return Uploads.limits(new DatasetLimits.Archive(archive.maxEntries(), archive.maxCentralDirectoryBytes(), totalBytes,
+                ratio, archive.ratioCheckThresholdBytes()), LIMITS.rows(), LIMITS.labels());
     }
 }
