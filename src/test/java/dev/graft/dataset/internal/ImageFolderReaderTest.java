@@ -15,9 +15,6 @@ import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
-import dev.graft.support.Bombs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -286,88 +283,6 @@ class ImageFolderReaderTest {
             assertThat(issue.message()).contains("zip bomb");
         });
         assertThat(scan.examples()).isEmpty();
-    }
-
-    @Test
-    void refusesACentralDirectoryBombFromItsEndRecordBeforeOpeningTheArchive() throws IOException {
-        Path zip = Files.write(dir.resolve("bomb.zip"), Bombs.centralDirectoryBomb(200_000, Bombs.End.ZIP64));
-
-        long allocated = Uploads.allocatedBy(() -> scan(zip, withDirectory(100, 64L * 1024 * 1024)));
-
-        assertThat(errors.listed()).containsExactly(new DatasetIssue("file", "the archive's central directory declares "
-                + "200000 entries, more than the limit of 100 (graft.datasets.archive.max-entries)"));
-        // Opening it would have built 200,000 entry objects (tens of megabytes) before the count was checked.
-        assertThat(allocated).isLessThan(4L * 1024 * 1024);
-    }
-
-    @Test
-    void countsTheDirectoryRecordsWhenTheEndRecordUnderstatesThem() throws IOException {
-        Path zip = Files.write(dir.resolve("bomb.zip"), Bombs.centralDirectoryBomb(200_000, Bombs.End.LYING));
-
-        long allocated = Uploads.allocatedBy(() -> scan(zip, withDirectory(100, 64L * 1024 * 1024)));
-
-        assertThat(errors.listed()).containsExactly(new DatasetIssue("file", "the archive's central directory holds "
-                + "more than 100 entries, the limit (graft.datasets.archive.max-entries)"));
-        assertThat(allocated).isLessThan(4L * 1024 * 1024);
-    }
-
-    @Test
-    void refusesACentralDirectoryLargerThanItsLimit() throws IOException {
-        Uploads.Zip zip = new Uploads.Zip();
-        for (int i = 0; i < 3; i++) {
-            zip.with("cat/" + "n".repeat(30_000) + i + ".png", png(2, 2));
-        }
-
-        scan(zip.writeTo(dir), withDirectory(100, 64 * 1024));
-
-        assertThat(errors.listed()).singleElement().satisfies(issue -> {
-            assertThat(issue.location()).isEqualTo("file");
-            assertThat(issue.message()).matches("the archive's central directory declares 9\\d{4} bytes, more than the "
-                    + "limit of 65536 \\(graft.datasets.archive.max-central-directory-size\\)");
-        });
-    }
-
-    @Test
-    void findsTheEndRecordBehindTheLongestComment() throws IOException {
-        Path file = dir.resolve("commented.zip");
-        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(file))) {
-            out.putNextEntry(new ZipEntry("cat/a.png"));
-            out.write(png(2, 2));
-            out.closeEntry();
-            out.setComment("c".repeat(0xFFFF));
-        }
-
-        ScannedDataset scan = scan(file);
-
-        assertThat(errors.listed()).isEmpty();
-        assertThat(scan.examples()).containsExactly(new Example("cat", "cat/a.png"));
-    }
-
-    @Test
-    void refusesAnArchiveWithoutAnEndRecordWithoutSayingWhatTheLibraryThrew() throws IOException {
-        byte[] valid = Files.readAllBytes(new Uploads.Zip().with("cat/a.png", png(2, 2)).writeTo(dir));
-
-        scan(Uploads.bytes(dir, "cut.zip", Arrays.copyOf(valid, valid.length - 10)));
-
-        assertThat(errors.listed()).containsExactly(new DatasetIssue("file",
-                "not a readable ZIP archive: it has no end-of-central-directory record"));
-    }
-
-    @Test
-    void stopsAtTheFolderPastTheClassLimit() throws IOException {
-        Path zip = new Uploads.Zip().with("a/1.png", png(2, 2)).with("b/1.png", png(2, 2)).with("c/1.png", png(2, 2))
-                .writeTo(dir);
-
-        scan(zip, Uploads.limits(LIMITS.archive(), LIMITS.rows(), new DatasetLimits.Labels(2, 64, 1)));
-
-        assertThat(errors.listed()).containsExactly(new DatasetIssue("c/1.png",
-                "label \"c\" would be class 3; at most 2 classes are allowed (graft.datasets.max-classes)"));
-    }
-
-    private static DatasetLimits withDirectory(int maxEntries, long maxDirectoryBytes) {
-        DatasetLimits.Archive archive = LIMITS.archive();
-        return Uploads.limits(new DatasetLimits.Archive(maxEntries, maxDirectoryBytes, archive.maxUncompressedBytes(),
-                archive.maxInflateRatio(), archive.ratioCheckThresholdBytes()), LIMITS.rows(), LIMITS.labels());
     }
 
     private static DatasetLimits withTotal(long totalBytes, double ratio) {
