@@ -31,13 +31,30 @@ public record ImportedBase(String id, String tenantId, String name, String forma
         return GRAFT.equals(format) ? BaseModelCatalog.ALL_STRATEGIES : STRATEGIES;
     }
 
+    /**
+     * The store prefix of one import attempt's files, {@code imports/<id>.<attempt>}: its own, so a
+     * concurrent import of the same id cannot touch them, and a sibling rather than a child of
+     * other attempts, so removing it leaves no empty folder behind.
+     */
+    static String attemptPrefix(String id, String attempt) {
+        return "imports/" + id + "." + attempt;
+    }
+
     /** The store prefix of an imported Graft artifact's directory. */
-    static String graftDirectoryKey(String id) {
-        return "imports/" + id + "/graft";
+    static String graftDirectoryKey(String attemptPrefix) {
+        return attemptPrefix + "/graft";
     }
 
     /** The store key of an imported model's module file. */
-    static String artifactKey(String id) {
-        return "imports/" + id + "/module.pt";
+    static String moduleKey(String attemptPrefix) {
+        return attemptPrefix + "/module.pt";
+    }
+
+    /**
+     * The prefix holding everything of the import whose artifact is at {@code artifact}: its
+     * attempt's folder ({@code imports/<id>} for imports made before attempts had their own).
+     */
+    static String filesPrefix(String artifact) {
+        return artifact.substring(0, artifact.lastIndexOf('/'));
     }
 }

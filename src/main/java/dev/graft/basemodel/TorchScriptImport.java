@@ -4,19 +4,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.exc.InputCoercionException;
-import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.graft.storage.ArtifactStore;
@@ -30,24 +28,27 @@ import dev.graft.web.ProblemType;
 /**
  * Imports a TorchScript image module, or a Graft model artifact (format {@code graft}), as a base
  * model. The upload is staged and loaded (a module is also run on a dummy batch of the declared
- * shape, in a separate process: see {@link IsolatedProbe}); only one that loads and returns the declared number of values is committed to the
- * store and then recorded. Anything wrong is a 422 naming the
- * field, and the staged file is deleted, so a refused import leaves nothing behind.
+ * shape, in a separate process: see {@link IsolatedProbe}); only one that loads and returns the
+ * declared number of values is committed to the store and then recorded. Anything wrong is a 422
+ * naming the field, and the staged file is deleted, so a refused import leaves nothing behind.
+ *
+ * <p>Each import writes its files under a key of its own, {@code imports/<id>/<attempt>/}, and the
+ * row it then inserts points there. Two concurrent imports of one id both pass the "id taken"
+ * check; the primary key lets one row in, and the loser deletes only its own attempt's files,
+ * never the winner's.
  */
 @Service
 public class TorchScriptImport {
 
     private static final Logger log = LoggerFactory.getLogger(TorchScriptImport.class);
-    // No '/' (ids are path segments) and no ':' (fine-tuned models are ft:…).
-    private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
-    private static final int MAX_SIDE = 1024;
 
     private final ImportedBaseRepository imports;
     private final ArtifactStore store;
-    private final JsonMapper json;
+    private final ImportDescriptors descriptors;
     private final BaseModelCatalog catalog;
     private final ImportProperties properties;
     private final TrainingProperties training;
+    private final Semaphore permits;
 
     TorchScriptImport(ImportedBaseRepository imports, ArtifactStore store, JsonMapper json, BaseModelCatalog catalog,
             ImportProperties properties, TrainingProperties training) {
@@ -55,89 +56,98 @@ public class TorchScriptImport {
         this.training = training;
         this.imports = imports;
         this.store = store;
-        this.json = json;
+        this.descriptors = new ImportDescriptors(json);
         this.catalog = catalog;
+        this.permits = new Semaphore(properties.maxConcurrent());
+    }
+
+    /** One of the {@code graft.imports.max-concurrent} import slots, released on close. */
+    public interface ImportSlot extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /**
-     * What the uploader says the module is. {@code embedding_size} is the number of values per
-     * example the module returns, whether they are an embedding or logits.
+     * An import slot, or 503 with {@code Retry-After} when all are taken. Taken before the upload is
+     * read: each import stages a file, unpacks or probes it and loads a network.
      */
-    public record Descriptor(String id, String name, String format, String modality, List<Integer> inputShape,
-            Normalisation normalisation, String output, Integer embeddingSize) {
-    }
-
-    /** Per-channel {@code (x - mean) / std} after scaling pixels to [0,1]. */
-    public record Normalisation(List<Float> mean, List<Float> std) {
+    public ImportSlot startImport() {
+        if (!permits.tryAcquire()) {
+            ApiProblem problem = new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, ProblemType.SERVICE_UNAVAILABLE,
+                    properties.maxConcurrent() + " model imports are already in progress (graft.imports.max-concurrent); "
+                            + "retry shortly");
+            problem.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, properties.retryAfter().toSeconds())));
+            throw problem;
+        }
+        return permits::release;
     }
 
     /** Validates, loads, checks and stores an upload; returns the new base. */
     public ImportedBase importModel(String tenantId, InputStream file, String descriptorJson) {
-        Descriptor d = parse(descriptorJson);
+        ImportDescriptors.Descriptor d = descriptors.parse(descriptorJson);
         boolean graft = ImportedBase.GRAFT.equals(d.format());
-        List<FieldError> errors = graft ? validateGraft(d) : validate(d);
+        List<FieldError> errors = graft ? ImportDescriptors.validateGraft(d) : ImportDescriptors.validate(d);
         if (!errors.isEmpty()) {
             throw ApiProblem.unprocessable(errors);
         }
         String id = d.id() == null ? Ids.newId("imp") : d.id();
         // Ids are unique across tenants (they name artifact directories and sit in shared URLs).
+        // A fast answer only: a concurrent import of the same id is settled by the row's primary key.
         if (catalog.idTaken(id)) {
-            throw new ApiProblem(HttpStatus.CONFLICT, ProblemType.CONFLICT, "A model with id '" + id + "' already exists");
+            throw taken(id);
         }
+        String attempt = ImportedBase.attemptPrefix(id, UUID.randomUUID().toString());
         try (StagedArtifact staged = store.stage(file)) {
-            ImportedBase base;
-            if (graft) {
-                try {
-                    base = GraftArtifactImport.check(staged, id, tenantId, d.name(), d.modality(), store);
-                }
-                catch (IOException | RuntimeException e) {
-                    deleteQuietly(id);
-                    throw e;
-                }
-            }
-            else {
-                base = checkTorchScript(staged, d, id, tenantId);
-            }
-            return record(base);
+            ImportedBase base = graft
+                    ? GraftArtifactImport.check(staged, id, tenantId, d.name(), d.modality(), attempt, store)
+                    : checkTorchScript(staged, d, id, tenantId, attempt);
+            record(base, attempt);
         }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
+        catch (IOException | RuntimeException e) {
+            // Not recorded: these files are this attempt's alone, whoever else imports this id.
+            deleteQuietly(attempt);
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException(io);
+            }
+            throw (RuntimeException) e;
         }
+        return imports.find(id).orElseThrow();
     }
 
-    private ImportedBase checkTorchScript(StagedArtifact staged, Descriptor d, String id, String tenantId) throws IOException {
+    private ImportedBase checkTorchScript(StagedArtifact staged, ImportDescriptors.Descriptor d, String id, String tenantId,
+            String attempt) throws IOException {
         int channels = d.inputShape().get(0);
-        float[] mean = d.normalisation() == null ? new float[channels] : floats(d.normalisation().mean());
-        float[] std = d.normalisation() == null ? ones(channels) : floats(d.normalisation().std());
+        float[] mean = d.normalisation() == null ? new float[channels] : ImportDescriptors.floats(d.normalisation().mean());
+        float[] std = d.normalisation() == null ? ImportDescriptors.ones(channels) : ImportDescriptors.floats(d.normalisation().std());
         FieldError problem = IsolatedProbe.check(staged.path(), d.inputShape(), d.embeddingSize(),
                 properties.probeJvmOptions(), training.dataDirectory(), properties.probeTimeout());
         if (problem != null) {
             throw ApiProblem.unprocessable(List.of(problem));
         }
-        String key = ImportedBase.artifactKey(id);
+        String key = ImportedBase.moduleKey(attempt);
         ImportedBase base = new ImportedBase(id, tenantId, d.name() == null ? id : d.name(), ImportedBase.TORCHSCRIPT, "image",
                 d.inputShape(), mean, std, d.output(), d.embeddingSize(), key, staged.size(), staged.sha256(), Instant.now());
         store.commit(staged, key);
         return base;
     }
 
-    /** Writes the row; its files are already in the store and go again if the row cannot be written. */
-    private ImportedBase record(ImportedBase base) {
+    /**
+     * Writes the row; its files are already in the store under this attempt's prefix, and the caller
+     * deletes them if the row cannot be written.
+     */
+    private void record(ImportedBase base, String attempt) {
         try {
             imports.insert(base);
         }
-        catch (RuntimeException e) {
-            // The row is the truth: without it the committed files must go too.
-            deleteQuietly(base.id());
-            if (e instanceof DuplicateKeyException) {
-                throw new ApiProblem(HttpStatus.CONFLICT, ProblemType.CONFLICT,
-                        "A model with id '" + base.id() + "' already exists");
-            }
-            throw e;
+        catch (DuplicateKeyException e) {
+            throw taken(base.id());
         }
-        log.info("Imported {} base {} ({} bytes, {} values per example)", base.format(), base.id(), base.bytes(),
-                base.embeddingSize());
-        return imports.find(base.id()).orElseThrow();
+        log.info("Imported {} base {} ({} bytes, {} values per example) into {}", base.format(), base.id(), base.bytes(),
+                base.embeddingSize(), attempt);
+    }
+
+    private static ApiProblem taken(String id) {
+        return new ApiProblem(HttpStatus.CONFLICT, ProblemType.CONFLICT, "A model with id '" + id + "' already exists");
     }
 
     /** The tenant's import, if it has one with this id. */
@@ -145,132 +155,23 @@ public class TorchScriptImport {
         return imports.find(id).filter(m -> m.tenantId().equals(tenantId));
     }
 
-    /** Deletes the tenant's row, then the file; the caller has checked that no job needs it. */
+    /** Deletes the tenant's row, then its files; the caller has checked that no job needs it. */
     public boolean delete(String tenantId, String id) {
-        if (!imports.delete(tenantId, id)) {
+        Optional<ImportedBase> base = find(tenantId, id);
+        if (base.isEmpty() || !imports.delete(tenantId, id)) {
             return false;
         }
-        deleteQuietly(id);
+        // The row's own files only: an import of the same id may be under way beside them.
+        deleteQuietly(ImportedBase.filesPrefix(base.get().artifact()));
         return true;
     }
 
-    private void deleteQuietly(String id) {
+    private void deleteQuietly(String prefix) {
         try {
-            store.deleteAll("imports/" + id);
+            store.deleteAll(prefix);
         }
         catch (IOException e) {
-            log.warn("Imported model {}: cannot remove its files: {}", id, e.toString());
+            log.warn("Imported model files under {}: cannot remove them: {}", prefix, e.toString());
         }
-    }
-
-    private Descriptor parse(String descriptorJson) {
-        if (descriptorJson == null || descriptorJson.isBlank()) {
-            throw ApiProblem.unprocessable(List.of(new FieldError("descriptor", "is required: a JSON object")));
-        }
-        try {
-            return json.readValue(descriptorJson, Descriptor.class);
-        }
-        catch (JacksonException e) {
-            if (e.getPath().isEmpty()) {
-                throw ApiProblem.unprocessable(List.of(new FieldError("descriptor", e instanceof MismatchedInputException
-                        ? "must be a JSON object" : "is not a valid descriptor object (" + e.getOriginalMessage() + ")")));
-            }
-            // A value of the wrong type: name the field, in the wire's words rather than Jackson's Java types.
-            throw ApiProblem.unprocessable(List.of(new FieldError(fieldOf(e), "must be " + jsonType(e))));
-        }
-    }
-
-    /** {@code descriptor.input_shape}, {@code descriptor.normalisation.mean[1]}: where the bad value sits. */
-    private static String fieldOf(JacksonException e) {
-        StringBuilder field = new StringBuilder("descriptor");
-        for (JacksonException.Reference ref : e.getPath()) {
-            field.append(ref.getPropertyName() != null ? "." + ref.getPropertyName() : "[" + ref.getIndex() + "]");
-        }
-        return field.toString();
-    }
-
-    private static String jsonType(JacksonException e) {
-        Class<?> target = e instanceof MismatchedInputException m ? m.getTargetType()
-                : e instanceof InputCoercionException c ? c.getTargetType() : null;
-        String range = e instanceof InputCoercionException ? " within range" : "";
-        if (target == null) {
-            return "a value of another type";
-        }
-        if (target == Integer.class || target == int.class || target == Long.class || target == long.class) {
-            return "an integer" + range;
-        }
-        if (Number.class.isAssignableFrom(target) || target == float.class || target == double.class) {
-            return "a number" + range;
-        }
-        if (target == String.class) {
-            return "a string";
-        }
-        return java.util.Collection.class.isAssignableFrom(target) || target.isArray() ? "an array" : "an object";
-    }
-
-    private static List<FieldError> validate(Descriptor d) {
-        List<FieldError> errors = new ArrayList<>();
-        if (d.id() != null && !SLUG.matcher(d.id()).matches()) {
-            errors.add(new FieldError("descriptor.id", "must be 1-63 lower-case letters, digits, '.', '_' or '-'"));
-        }
-        if (d.format() != null && !d.format().equals(ImportedBase.TORCHSCRIPT)) {
-            errors.add(new FieldError("descriptor.format", "must be 'torchscript' or 'graft', was '" + d.format() + "'"));
-        }
-        if (!"image".equals(d.modality())) {
-            errors.add(new FieldError("descriptor.modality", "must be 'image' (imported TorchScript takes images)"));
-        }
-        List<Integer> shape = d.inputShape();
-        boolean shapeOk = shape != null && shape.size() == 3 && (shape.get(0) == 1 || shape.get(0) == 3)
-                && shape.get(1) != null && shape.get(2) != null && shape.get(1) > 0 && shape.get(2) > 0
-                && shape.get(1) <= MAX_SIDE && shape.get(2) <= MAX_SIDE;
-        if (!shapeOk) {
-            errors.add(new FieldError("descriptor.input_shape",
-                    "must be [channels, height, width] with 1 or 3 channels and sides of 1 to " + MAX_SIDE));
-        }
-        if (!"embeddings".equals(d.output()) && !"logits".equals(d.output())) {
-            errors.add(new FieldError("descriptor.output", "must be 'embeddings' or 'logits'"));
-        }
-        if (d.embeddingSize() == null || d.embeddingSize() < 1 || d.embeddingSize() > 65536) {
-            errors.add(new FieldError("descriptor.embedding_size", "must be an integer from 1 to 65536"));
-        }
-        Normalisation n = d.normalisation();
-        if (n != null && shapeOk) {
-            int c = shape.get(0);
-            if (n.mean() == null || n.mean().size() != c || n.mean().contains(null)) {
-                errors.add(new FieldError("descriptor.normalisation.mean", "must hold " + c + " numbers, one per channel"));
-            }
-            if (n.std() == null || n.std().size() != c || n.std().stream().anyMatch(s -> s == null || !(s > 0))) {
-                errors.add(new FieldError("descriptor.normalisation.std", "must hold " + c
-                        + " positive numbers, one per channel"));
-            }
-        }
-        return errors;
-    }
-
-    /** A Graft artifact describes itself; only the id and a modality to double-check come from the uploader. */
-    private static List<FieldError> validateGraft(Descriptor d) {
-        List<FieldError> errors = new ArrayList<>();
-        if (d.id() != null && !SLUG.matcher(d.id()).matches()) {
-            errors.add(new FieldError("descriptor.id", "must be 1-63 lower-case letters, digits, '.', '_' or '-'"));
-        }
-        if (d.modality() != null && !List.of("image", "tabular", "text").contains(d.modality())) {
-            errors.add(new FieldError("descriptor.modality", "must be image, tabular or text"));
-        }
-        return errors;
-    }
-
-    private static float[] floats(List<Float> values) {
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i);
-        }
-        return out;
-    }
-
-    /** Per-channel standard deviations of 1: no scaling beyond [0,1]. */
-    static float[] ones(int n) {
-        float[] out = new float[n];
-        java.util.Arrays.fill(out, 1f);
-        return out;
     }
 }

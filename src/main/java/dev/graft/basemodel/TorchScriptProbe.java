@@ -32,8 +32,9 @@ final class TorchScriptProbe {
                 module = TorchScriptModule.load(file, manager);
             }
             catch (RuntimeException e) {
-                return new FieldError("file", "is not a TorchScript module the PyTorch engine can load ("
-                        + firstLine(e) + ")");
+                // PyTorch's message would name the staged file's path on this host.
+                return new FieldError("file", "is not a TorchScript module the PyTorch engine can load "
+                        + "(save it with torch.jit.save)");
             }
             long[] dims = new long[inputShape.size() + 1];
             dims[0] = BATCH;
@@ -46,8 +47,7 @@ final class TorchScriptProbe {
                 out = module.forward(new ParameterStore(manager, false), new NDList(manager.zeros(batch)), false);
             }
             catch (RuntimeException e) {
-                return new FieldError("descriptor.input_shape", "the module fails on a batch of shape " + batch
-                        + " (" + firstLine(e) + ")");
+                return new FieldError("descriptor.input_shape", "the module fails on a batch of shape " + batch);
             }
             if (out.size() != 1) {
                 return new FieldError("descriptor.output", "the module returns " + out.size()
@@ -64,11 +64,5 @@ final class TorchScriptProbe {
             }
             return null;
         }
-    }
-
-    private static String firstLine(Exception e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        String line = message.lines().findFirst().orElse(message).strip();
-        return line.length() > 200 ? line.substring(0, 200) + "…" : line;
     }
 }

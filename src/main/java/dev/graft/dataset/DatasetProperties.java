@@ -10,7 +10,15 @@ import org.springframework.validation.annotation.Validated;
 
 import dev.graft.dataset.internal.DatasetLimits;
 
-/** Dataset upload limits and split defaults ({@code graft.datasets.*}); defaults in application.yaml. */
+/**
+ * Dataset upload limits and split defaults ({@code graft.datasets.*}); defaults in application.yaml.
+ *
+ * @param maxLineSize    longest line of a csv or text upload (a CSV record counts with its quoted
+ *                       line breaks), so also its longest field
+ * @param maxRows        data rows a csv or text upload may hold
+ * @param maxClasses     distinct labels a dataset may have
+ * @param maxLabelLength characters a label may have
+ */
 @Validated
 @ConfigurationProperties("graft.datasets")
 public record DatasetProperties(
@@ -20,18 +28,32 @@ public record DatasetProperties(
         @DefaultValue("5") @Min(1) int minExamplesPerClass,
         @DefaultValue("100") @Min(1) int maxListedErrors,
         @DefaultValue Archive archive,
-        @DefaultValue("40000000") @Min(1) long maxImagePixels) {
+        @DefaultValue("40000000") @Min(1) long maxImagePixels,
+        @DefaultValue("1MB") DataSize maxLineSize,
+        @DefaultValue("1000000") @Min(1) long maxRows,
+        @DefaultValue("1000") @Min(2) int maxClasses,
+        @DefaultValue("256") @Min(1) int maxLabelLength) {
 
-    /** Zip-bomb and zip-slip guards for image archives. */
+    /**
+     * Zip-bomb and zip-slip guards for image archives.
+     *
+     * @param maxCentralDirectorySize bytes the archive's entry records (its central directory) may
+     *                                take; read before the archive is opened, as is the entry count
+     */
     public record Archive(
             @DefaultValue("100000") @Min(1) int maxEntries,
+            @DefaultValue("32MB") DataSize maxCentralDirectorySize,
             @DefaultValue("8GB") DataSize maxUncompressedSize,
             @DefaultValue("100") @DecimalMin("1") double maxInflateRatio,
             @DefaultValue("100KB") DataSize ratioCheckThreshold) {
     }
 
     DatasetLimits limits() {
-        return new DatasetLimits(archive.maxEntries(), archive.maxUncompressedSize().toBytes(), archive.maxInflateRatio(),
-                archive.ratioCheckThreshold().toBytes(), maxImagePixels, minExamplesPerClass, maxListedErrors);
+        return new DatasetLimits(
+                new DatasetLimits.Archive(archive.maxEntries(), archive.maxCentralDirectorySize().toBytes(),
+                        archive.maxUncompressedSize().toBytes(), archive.maxInflateRatio(), archive.ratioCheckThreshold().toBytes()),
+                new DatasetLimits.Rows(maxLineSize.toBytes(), maxRows),
+                new DatasetLimits.Labels(maxClasses, maxLabelLength, minExamplesPerClass),
+                maxImagePixels, maxListedErrors);
     }
 }

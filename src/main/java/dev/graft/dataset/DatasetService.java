@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -201,8 +202,13 @@ public class DatasetService {
 
     private static List<TrainingExamples.Item> items(SplitFile file, List<Integer> indices, List<String> labels,
             Map<String, Object> contents) {
+        // A map, not labels.indexOf: that would cost examples x classes.
+        Map<String, Integer> classIndex = new HashMap<>(labels.size() * 2);
+        for (int i = 0; i < labels.size(); i++) {
+            classIndex.put(labels.get(i), i);
+        }
         return indices.stream().map(file.examples()::get)
-                .map(e -> new TrainingExamples.Item(e.location(), labels.indexOf(e.label()), contents.get(e.location())))
+                .map(e -> new TrainingExamples.Item(e.location(), classIndex.get(e.label()), contents.get(e.location())))
                 .toList();
     }
 

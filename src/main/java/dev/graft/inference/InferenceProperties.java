@@ -16,6 +16,11 @@ import org.springframework.validation.annotation.Validated;
  * @param maxInstances    instances one predict request may carry
  * @param defaultTopK     labels returned per prediction when {@code top_k} is absent
  * @param maxImagePixels  larger images are refused before they are decoded
+ * @param maxRequestPixels pixels the images of one request may declare together; a request over
+ *                        it is refused from the headers, before any image is decoded
+ * @param maxRequestSize  a predict request's body, JSON or multipart: refused from its
+ *                        {@code Content-Length}, or once that much has been read, with 413
+ * @param maxFileSize     one uploaded image file (a multipart part); larger gets 413
  * @param workersPerModel threads per loaded model that run batches (they share its weights)
  * @param queueSize       requests waiting per model; a full queue answers 503 at once
  * @param retryAfter      the {@code Retry-After} of that 503
@@ -27,6 +32,9 @@ public record InferenceProperties(
         @DefaultValue("64") @Min(1) @Max(10000) int maxInstances,
         @DefaultValue("5") @Min(1) int defaultTopK,
         @DefaultValue("40000000") @Min(1) long maxImagePixels,
+        @DefaultValue("50000000") @Min(1) long maxRequestPixels,
+        @DefaultValue("64MB") DataSize maxRequestSize,
+        @DefaultValue("20MB") DataSize maxFileSize,
         @DefaultValue("2") @Min(1) @Max(64) int workersPerModel,
         @DefaultValue("256") @Min(1) int queueSize,
         @DefaultValue("1s") Duration retryAfter,

@@ -1,6 +1,5 @@
 package dev.graft.inference;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -48,48 +47,53 @@ public class InferenceService {
         this.metrics = metrics;
     }
 
-    /** KServe V1 {@code {"instances": [...]}}. */
-    public Predictions predict(Caller caller, String id, JsonNode body, Integer topK) {
+    /**
+     * A request let through to have its body read: the caller is within its prediction rate and
+     * has a servable model of this id. Checked before the body is read, so a request for a model
+     * that is not there, or over the rate, costs no memory however large it is.
+     */
+    record Admitted(Caller caller, ServableModel model, int topK, long startNanos) {
+    }
+
+    /** The checks that need no body: the key's rate, then the model, then {@code top_k}. */
+    public Admitted admit(Caller caller, String id, Integer topK) {
         long start = System.nanoTime();
         limits.checkPredictionRate(caller);
         ServableModel model = models.servable(caller, id);
-        int k = topK(topK, model);
+        return new Admitted(caller, model, topK(topK, model), start);
+    }
+
+    /** KServe V1 {@code {"instances": [...]}}. */
+    public Predictions predict(Admitted admitted, JsonNode body) {
         JsonNode instances = body == null || !body.isObject() ? null : body.get("instances");
         if (instances == null || !instances.isArray()) {
             throw ApiProblem.invalidField("/instances", "is required: an array of instances");
         }
         checkCount(instances.size(), "/instances");
-        InstanceDecoder decoder = new InstanceDecoder(model.descriptor(), properties.maxImagePixels());
-        List<Input> inputs = new ArrayList<>(instances.size());
-        for (int i = 0; i < instances.size(); i++) {
-            inputs.add(decoder.json(i, instances.get(i)));
-        }
-        return run(caller, model, inputs, decoder, k, start);
+        InstanceDecoder decoder = decoder(admitted);
+        return run(admitted, decoder.json(instances), decoder);
     }
 
     /** Uploaded image files, one instance each. */
-    public Predictions predictFiles(Caller caller, String id, List<byte[]> files, Integer topK) {
-        long start = System.nanoTime();
-        limits.checkPredictionRate(caller);
-        ServableModel model = models.servable(caller, id);
-        int k = topK(topK, model);
+    public Predictions predictFiles(Admitted admitted, List<byte[]> files) {
         checkCount(files.size(), "file");
-        InstanceDecoder decoder = new InstanceDecoder(model.descriptor(), properties.maxImagePixels());
-        List<Input> inputs = new ArrayList<>(files.size());
-        for (int i = 0; i < files.size(); i++) {
-            inputs.add(decoder.image("/instances/" + i, files.get(i)));
-        }
-        return run(caller, model, inputs, decoder, k, start);
+        InstanceDecoder decoder = decoder(admitted);
+        return run(admitted, decoder.files(files), decoder);
     }
 
-    private Predictions run(Caller caller, ServableModel model, List<Input> inputs, InstanceDecoder decoder, int k, long start) {
+    private InstanceDecoder decoder(Admitted admitted) {
+        return new InstanceDecoder(admitted.model().descriptor(), properties.maxImagePixels(), properties.maxRequestPixels());
+    }
+
+    private Predictions run(Admitted admitted, List<Input> inputs, InstanceDecoder decoder) {
         if (!decoder.errors().isEmpty()) {
             throw ApiProblem.unprocessable(decoder.errors());
         }
-        List<float[]> probabilities = infer(caller, model, inputs);
+        ServableModel model = admitted.model();
+        List<float[]> probabilities = infer(admitted.caller(), model, inputs);
         List<String> labels = model.descriptor().labels();
-        List<Predictions.Prediction> out = probabilities.stream().map(p -> top(p, labels, k)).toList();
-        metrics.latency(model.id()).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        List<Predictions.Prediction> out = probabilities.stream().map(p -> top(p, labels, admitted.topK())).toList();
+        metrics.latency(model.id()).record(System.nanoTime() - admitted.startNanos(), TimeUnit.NANOSECONDS);
         return new Predictions(out);
     }
 

@@ -155,9 +155,17 @@ public class ModelService {
         return new ModelDeleted(id, "model.deleted", true);
     }
 
-    /** Imports a TorchScript module as a base model (see {@link TorchScriptImport}). */
-    public ModelView importTorchScript(Caller caller, java.io.InputStream file, String descriptorJson) {
+    /**
+     * The checks an import passes before its upload is read: the tenant's model quota, then one of
+     * the import slots (503 when all are taken). Close the slot when the import is done.
+     */
+    public TorchScriptImport.ImportSlot startImport(Caller caller) {
         limits.checkModelQuota(registry.countOwned(caller.tenantId()));
+        return imports.startImport();
+    }
+
+    /** Imports a TorchScript module or Graft artifact as a base model (see {@link TorchScriptImport}), in a slot taken first. */
+    public ModelView importTorchScript(Caller caller, java.io.InputStream file, String descriptorJson) {
         return get(caller, imports.importModel(caller.tenantId(), file, descriptorJson).id());
     }
 

@@ -53,15 +53,33 @@ public final class ModelArtifact implements AutoCloseable {
         return load(directory, Device.cpu());
     }
 
-    /** Rebuilds the network from the descriptor alone and loads its weights onto a device. */
+    /**
+     * A descriptor that asks for what Graft will not build or read (an out-of-bounds architecture,
+     * a weights file outside the artifact). Its message is Graft's own, fit to show a client.
+     */
+    public static final class InvalidArtifactException extends IllegalArgumentException {
+        InvalidArtifactException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Rebuilds the network from the descriptor alone and loads its weights onto a device. The
+     * descriptor is checked first ({@link InvalidArtifactException}): nothing is built or read
+     * beyond what it may ask for.
+     */
     public static ModelArtifact load(Path directory, Device device) {
         Engines.ensureStarted(0);
-        ModelDescriptor descriptor = Json.read(directory.resolve(DESCRIPTOR_FILE),
-                ModelDescriptor.class);
+        ModelDescriptor descriptor = readDescriptor(directory);
         if (descriptor.formatVersion() != ModelDescriptor.FORMAT_VERSION) {
-            throw new IllegalArgumentException("Unsupported artifact format "
-                    + descriptor.formatVersion());
+            throw new InvalidArtifactException("formatVersion " + descriptor.formatVersion() + " is not one Graft reads ("
+                    + ModelDescriptor.FORMAT_VERSION + ")");
         }
+        if (descriptor.architecture() == null || descriptor.labels() == null || descriptor.preprocessing() == null) {
+            throw new InvalidArtifactException("architecture, labels and preprocessing are required");
+        }
+        ArtifactChecks.checkArchitecture(descriptor);
+        Path weights = ArtifactChecks.weights(directory, descriptor);
         NDManager manager = NDManager.newBaseManager(device);
         try {
             ArchitectureSpec spec = descriptor.architecture();
@@ -75,12 +93,8 @@ public final class ModelArtifact implements AutoCloseable {
                 // PyTorch refuses while gradients are on; predict() turns them off anyway.
                 Engines.disableGradientsOnThisThread();
             }
-            Weights.load(net, manager,
-                    Files.readAllBytes(directory.resolve(descriptor.weightsFile())));
+            Weights.load(net, manager, weights);
             return new ModelArtifact(descriptor, net, manager, torchScript ? module : null);
-        } catch (IOException e) {
-            manager.close();
-            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             manager.close();
             throw e;

@@ -8,9 +8,6 @@ import dev.graft.basemodel.Architectures;
 import dev.graft.basemodel.ClassifierNet;
 import dev.graft.basemodel.Modality;
 import dev.graft.basemodel.TorchScriptModule;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -51,8 +48,10 @@ record StartingPoint(ArchitectureSpec spec, ClassifierNet net, Preprocessing pre
             return torchScript(ts, data, numClasses, manager);
         }
         BaseModel.Artifact artifact = (BaseModel.Artifact) base;
-        ModelDescriptor d = Json.read(artifact.directory().resolve(ModelArtifact.DESCRIPTOR_FILE),
-                ModelDescriptor.class);
+        ModelDescriptor d = ModelArtifact.readDescriptor(artifact.directory());
+        // An imported base's descriptor is the uploader's: bounded, and its weights inside it.
+        ArtifactChecks.checkArchitecture(d);
+        Path weights = ArtifactChecks.weights(artifact.directory(), d);
         ArchitectureSpec spec = d.architecture();
         requireModality(spec, data);
         // A model fine-tuned from an imported module rebuilds from the module file it keeps.
@@ -61,12 +60,7 @@ record StartingPoint(ArchitectureSpec spec, ClassifierNet net, Preprocessing pre
         ClassifierNet old = module != null
                 ? ModelArtifact.torchScriptNet(spec, module, d.labels().size(), manager)
                 : ModelArtifact.buildNet(spec, d.labels().size(), manager);
-        try {
-            Weights.load(old, manager,
-                    Files.readAllBytes(artifact.directory().resolve(d.weightsFile())));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Weights.load(old, manager, weights);
         old.head().getParameters().values().forEach(Parameter::close);
         ClassifierNet net = new ClassifierNet(old.backbone(), numClasses);
         net.initialize(manager, DataType.FLOAT32, Architectures.batchShape(spec, 1));

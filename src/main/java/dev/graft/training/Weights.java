@@ -5,12 +5,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,13 +41,26 @@ final class Weights {
      * the old arrays and re-enables gradients where the parameter still wants them.
      */
     static void load(Block block, NDManager manager, byte[] saved) {
+        load(block, manager, new ByteArrayInputStream(saved));
+    }
+
+    /** As {@link #load(Block, NDManager, byte[])}, streamed from a file: one array in memory at a time. */
+    static void load(Block block, NDManager manager, Path saved) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(saved))) {
+            load(block, manager, in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void load(Block block, NDManager manager, InputStream saved) {
         Map<Parameter, NDArray> before = new IdentityHashMap<>();
         for (Parameter p : block.getParameters().values()) {
             if (p.isInitialized()) {
                 before.put(p, p.getArray());
             }
         }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(saved))) {
+        try (DataInputStream in = new DataInputStream(saved)) {
             block.loadParameters(manager, in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

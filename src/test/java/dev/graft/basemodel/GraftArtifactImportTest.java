@@ -73,7 +73,9 @@ class GraftArtifactImportTest {
         for (int i = 0; i < 8; i++) {
             train.add(new Example(new Input.Tabular(new float[] {i % 2, -(i % 2)}), i % 2));
         }
-        TrainingRequest request = new TrainingRequest(new BaseModel.Artifact(id, store.directory("imports/" + id + "/graft")),
+        Path imported = store.directory(jdbc.sql("SELECT artifact FROM imported_models WHERE id = ?").param(id)
+                .query(String.class).single());
+        TrainingRequest request = new TrainingRequest(new BaseModel.Artifact(id, imported),
                 Strategy.PARTIAL, Hyperparameters.defaults().withEpochs(1).withBatchSize(4).withThreads(1),
                 new TrainingData(Modality.TABULAR, List.of("x", "y"), train, train.subList(0, 2)), null, work.resolve("out"),
                 null, null, null);

@@ -64,11 +64,13 @@ class TorchScriptImportApiTest {
 
         assertThat(listedBaseIds()).contains(id);
         assertThat(api.get("/v1/models/" + id).json().get("source").asString()).isEqualTo("imported");
-        assertThat(Files.exists(root().resolve("imports").resolve(id).resolve("module.pt"))).isTrue();
+        Path module = root().resolve(jdbc.sql("SELECT artifact FROM imported_models WHERE id = ?").param(id)
+                .query(String.class).single());
+        assertThat(module).hasFileName("module.pt").isRegularFile();
 
         assertThat(api.delete("/v1/models/" + id).status()).isEqualTo(200);
         assertThat(api.get("/v1/models/" + id).status()).isEqualTo(404);
-        assertThat(Files.exists(root().resolve("imports").resolve(id))).isFalse();
+        assertThat(module.getParent()).doesNotExist();
     }
 
     @Test

@@ -27,6 +27,7 @@ import org.springframework.test.context.TestPropertySource;
 import dev.graft.storage.StorageProperties;
 import dev.graft.support.ApiClient;
 import dev.graft.support.BadInput;
+import dev.graft.support.Bombs;
 import dev.graft.support.Fixtures;
 import dev.graft.support.GraftServerTest;
 import dev.graft.support.HostileFiles;
@@ -40,8 +41,10 @@ import dev.graft.support.TestDatabase;
  */
 @GraftServerTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-// Small enough that an oversize upload is cheap to send; every other upload here fits.
-@TestPropertySource(properties = "graft.datasets.max-upload-size=256KB")
+// Small enough that an oversize upload (or a bomb past a limit) is cheap to send; every other upload here fits.
+@TestPropertySource(properties = {"graft.datasets.max-upload-size=256KB", "graft.datasets.archive.max-entries=1000",
+        "graft.datasets.max-line-size=4KB", "graft.datasets.max-rows=100", "graft.datasets.max-classes=5",
+        "graft.datasets.max-label-length=20"})
 class DatasetBadInputTest {
 
     private static final String CSV = "x1,x2,label\n";
@@ -138,6 +141,15 @@ class DatasetBadInputTest {
                 bad("csv with invalid UTF-8 on line 4", form("csv", "a.csv", HostileFiles.withInvalidUtf8OnLine(CSV + rows, 4)), 422,
                         "line 4 is not valid UTF-8"),
                 bad("csv with a single class", form("csv", "a.csv", Fixtures.csv(new String[] {"only"}, 10)), 422, "only 1 class: only"),
+                bad("csv with more rows than graft.datasets.max-rows", form("csv", "a.csv", text(CSV + rows.repeat(11))), 422,
+                        "102: more than 100 rows"),
+                bad("csv with more classes than graft.datasets.max-classes", form("csv", "a.csv", text(CSV
+                        + "1,2,a\n1,2,b\n1,2,c\n1,2,d\n1,2,e\n1,2,f\n")), 422, "7:label: label \"f\" would be class 6"),
+                bad("csv label longer than graft.datasets.max-label-length", form("csv", "a.csv", text(CSV + rows
+                        + "1,2," + "l".repeat(21) + "\n")), 422, "12:label: label of 21 characters"),
+                bad("csv record whose quoted field runs past graft.datasets.max-line-size", form("text", "t.csv", text(
+                        "text,label\n\"" + "a line in a quote\n".repeat(2000) + "\",neg\n" + "a,neg\n".repeat(5)
+                        + "b,pos\n".repeat(5))), 422, "2: record is longer than 4096 bytes"),
                 bad("csv class with too few examples", form("csv", "a.csv", text(CSV + "1,2,a\n".repeat(5) + "3,4,b\n".repeat(2))),
                         422, "class b has 2 examples"),
                 // text
@@ -146,6 +158,10 @@ class DatasetBadInputTest {
                 bad("jsonl line that is not JSON", form("text", "t.jsonl", text("{\"text\": \"hi\", \"label\": \n" + jsonl)), 422,
                         "1: invalid JSON"),
                 bad("jsonl line that is an array", form("text", "t.jsonl", text(jsonl + "[\"hi\", \"neg\"]\n")), 422, "11: expected a JSON object"),
+                bad("jsonl line longer than graft.datasets.max-line-size", form("text", "t.jsonl", text(jsonl
+                        + "{\"text\": \"" + "x".repeat(5000) + "\", \"label\": \"pos\"}\n")), 422, "11: line 11 is longer than 4096 bytes"),
+                bad("jsonl label longer than graft.datasets.max-label-length", form("text", "t.jsonl", text(jsonl
+                        + "{\"text\": \"hi\", \"label\": " + "9".repeat(25) + "}\n")), 422, "11:label: label of 25 characters"),
                 bad("jsonl line without a label", form("text", "t.jsonl", text("{\"text\": \"hi\"}\n" + jsonl)), 422, "missing field \"label\""),
                 bad("jsonl text that is a number", form("text", "t.jsonl", text("{\"text\": 7, \"label\": \"neg\"}\n" + jsonl)), 422, "1:text"),
                 bad("text csv with a ragged row", form("text", "t.csv", text("text,label\nhello,pos,extra\n" + "a,neg\n".repeat(5)
@@ -160,6 +176,12 @@ class DatasetBadInputTest {
                         422, "/tmp/evil.png"),
                 bad("zip slip through backslashes", form("image_folder", "a.zip", HostileFiles.fixture("zip-slip-backslash.zip")), 422,
                         "cat\\..\\..\\evil.png"),
+                bad("central-directory bomb: 4000 records for one 5-byte entry", form("image_folder", "a.zip",
+                        Bombs.centralDirectoryBomb(4000, Bombs.End.ZIP64)), 422, "central directory declares 4000 entries"),
+                bad("central-directory bomb whose end record claims one entry", form("image_folder", "a.zip",
+                        Bombs.centralDirectoryBomb(4000, Bombs.End.LYING)), 422, "central directory holds more than 1000 entries"),
+                bad("image folders for more classes than graft.datasets.max-classes", form("image_folder", "a.zip",
+                        classFolders(6)), 422, "f/0.png: label \"f\" would be class 6"),
                 bad("zip bomb beyond the inflate ratio", form("image_folder", "a.zip", HostileFiles.imageFolderWith("dog/bomb.png",
                         HostileFiles.zeros())), 422, "dog/bomb.png"),
                 bad("zip bomb whose headers lie about its size", form("image_folder", "a.zip", HostileFiles.fixture("lying-size-bomb.zip")),
@@ -200,6 +222,17 @@ class DatasetBadInputTest {
             form.field(fields[i], fields[i + 1]);
         }
         return upload("/v1/datasets", form.file("file", filename, "application/octet-stream", content));
+    }
+
+    /** Folders a, b, c, ... of five 8x8 PNGs each. */
+    private static byte[] classFolders(int classes) {
+        Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+        for (int c = 0; c < classes; c++) {
+            for (int i = 0; i < 5; i++) {
+                entries.put((char) ('a' + c) + "/" + i + ".png", Fixtures.png(8, 8, c * 10 + i));
+            }
+        }
+        return Fixtures.zip(entries);
     }
 
     private static BadInput.Call truncated(Multipart form) {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import dev.graft.storage.StorageProperties;
 import dev.graft.support.ApiClient;
@@ -42,6 +45,7 @@ import dev.graft.support.TestDatabase;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ModelBadInputTest {
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String DESCRIPTOR = """
             {"modality": "image", "input_shape": [1, 16, 16], "output": "embeddings", "embedding_size": 16}""";
 
@@ -125,15 +129,42 @@ class ModelBadInputTest {
                 bad("input shape the module cannot take", torchScriptImport(backbone, DESCRIPTOR.replace("[1, 16, 16]", "[3, 16, 16]")),
                         422, "descriptor.input_shape"),
                 bad("Graft import of a file that is not a zip", graftImport("{}".getBytes(StandardCharsets.UTF_8), null), 422, "not a ZIP"),
-                bad("Graft import of an empty file", graftImport(new byte[0], null), 422, "zip file is empty"),
+                bad("Graft import of an empty file", graftImport(new byte[0], null), 422, "file: the file is empty"),
                 bad("Graft artifact with a .. entry", graftImport(zip("../graft-model.json", "{}"), null), 422, "../graft-model.json"),
                 bad("Graft artifact with a folder", graftImport(zip("nested/graft-model.json", "{}"), null), 422, "nested/"),
                 bad("Graft artifact without graft-model.json", graftImport(zip("weights.params", "x"), null), 422, "graft-model.json"),
-                bad("Graft artifact of 17 files", graftImport(seventeenFiles(), null), 422, "this archive has 17"),
+                bad("Graft artifact of 17 files", graftImport(seventeenFiles(), null), 422, "this archive has more than 16"),
                 bad("Graft artifact whose descriptor is garbage", graftImport(zip("graft-model.json", "{\"formatVersion\": \"x\""), null),
-                        422, "not a Graft model artifact"),
+                        422, "graft-model.json: is not a Graft model descriptor"),
                 bad("Graft image artifact declared as text", graftImport(shippedArtifact(), "text"), 422, "descriptor.modality"),
-                bad("Graft artifact with an unknown modality", graftImport(shippedArtifact(), "audio"), 422, "descriptor.modality"));
+                bad("Graft artifact with an unknown modality", graftImport(shippedArtifact(), "audio"), 422, "descriptor.modality"),
+                // What a Graft artifact's own descriptor may ask for
+                bad("Graft artifact whose weightsFile is an absolute host path", graftImport(descriptorOnly(
+                        d -> d.put("weightsFile", "/etc/passwd")), null), 422, "graft-model.json: weightsFile must be the plain name"),
+                bad("Graft artifact whose weightsFile is a host path that does not exist", graftImport(descriptorOnly(
+                        d -> d.put("weightsFile", "/etc/graft-nothere")), null), 422, "not '/etc/graft-nothere'"),
+                bad("Graft artifact whose weightsFile climbs out with ..", graftImport(shippedArtifact(
+                        d -> d.put("weightsFile", "../weights.params")), null), 422, "not '../weights.params'"),
+                bad("Graft artifact whose weightsFile is not in the archive", graftImport(shippedArtifact(
+                        d -> d.put("weightsFile", "other.params")), null), 422, "'other.params', which is not a file in the artifact"),
+                bad("Graft artifact with a layer 100000 channels wide", graftImport(shippedArtifact(
+                        d -> d.withObject("architecture").putArray("widths").add(16).add(32).add(100_000)), null), 422,
+                        "architecture.widths: each must be 1 to 4096"),
+                bad("Graft artifact whose network would have 45 million parameters", graftImport(shippedArtifact(d -> {
+                    ObjectNode architecture = d.withObject("architecture");
+                    architecture.put("id", "arch-mlp").put("modality", "TABULAR");
+                    architecture.putArray("inputShape").add(20_000);
+                    architecture.putArray("widths").add(2048).add(2048);
+                    architecture.put("embeddingSize", 2048);
+                }), null), 422, "parameters; at most 30000000"),
+                bad("Graft artifact of an architecture Graft does not build", graftImport(shippedArtifact(
+                        d -> d.withObject("architecture").put("id", "arch-transformer-xxl")), null), 422, "architecture.id"),
+                bad("Graft artifact with a single label", graftImport(shippedArtifact(
+                        d -> d.putArray("labels").add("only")), null), 422, "labels: must hold 2 to"),
+                bad("Graft artifact whose weights are far larger than its network", graftImport(withWeights(new byte[3 << 20]), null), 422,
+                        "needs at most"),
+                bad("descriptor part over 64 KB", torchScriptImport(backbone, withField("name", "\"" + "n".repeat(70_000) + "\"")),
+                        422, "descriptor: is 70107 bytes"));
     }
 
     private static BadInput.Call importing(Multipart form) {
@@ -168,6 +199,34 @@ class ModelBadInputTest {
 
     /** A real Graft artifact: the shipped MNIST base, an image model. */
     private static byte[] shippedArtifact() {
+        return Fixtures.zip(shippedFiles());
+    }
+
+    /** The shipped artifact with its descriptor edited. */
+    private static byte[] shippedArtifact(Consumer<ObjectNode> edit) {
+        Map<String, byte[]> entries = shippedFiles();
+        entries.put("graft-model.json", edited(entries.get("graft-model.json"), edit));
+        return Fixtures.zip(entries);
+    }
+
+    /** The shipped artifact's edited descriptor alone, as an import that reads a host file would send it. */
+    private static byte[] descriptorOnly(Consumer<ObjectNode> edit) {
+        return Fixtures.zip(Map.of("graft-model.json", edited(shippedFiles().get("graft-model.json"), edit)));
+    }
+
+    private static byte[] withWeights(byte[] weights) {
+        Map<String, byte[]> entries = shippedFiles();
+        entries.put("weights.params", weights);
+        return Fixtures.zip(entries);
+    }
+
+    private static byte[] edited(byte[] descriptor, Consumer<ObjectNode> edit) {
+        ObjectNode node = (ObjectNode) JSON.readTree(descriptor);
+        edit.accept(node);
+        return JSON.writeValueAsBytes(node);
+    }
+
+    private static Map<String, byte[]> shippedFiles() {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         for (String file : new String[] {"graft-model.json", "weights.params"}) {
             try (InputStream in = ModelBadInputTest.class.getResourceAsStream("/catalog/mnist-cnn-small/" + file)) {
@@ -177,7 +236,7 @@ class ModelBadInputTest {
                 throw new UncheckedIOException(e);
             }
         }
-        return Fixtures.zip(entries);
+        return entries;
     }
 
     private static byte[] torchScript(String name) {

@@ -4,19 +4,27 @@ import static dev.graft.support.BadInput.Call.json;
 import static dev.graft.support.BadInput.Call.post;
 import static dev.graft.support.BadInput.Call.upload;
 import static dev.graft.support.BadInput.bad;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
 
 import dev.graft.model.ModelRegistry;
 import dev.graft.storage.ArtifactStore;
@@ -37,6 +45,9 @@ import dev.graft.support.TrainedModels;
  */
 @GraftServerTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// Low enough that a body, a file or a pixel budget over its limit is cheap to send; every other request here fits.
+@TestPropertySource(properties = {"graft.inference.max-request-size=256KB", "graft.inference.max-file-size=64KB",
+        "graft.inference.max-request-pixels=20000"})
 class PredictionBadInputTest {
 
     @LocalServerPort
@@ -130,7 +141,42 @@ class PredictionBadInputTest {
                 bad("top_k of 0 with a file", upload(path(image, "?top_k=0"), Multipart.form().file("file", "a.png", "image/png", png)),
                         400, "top_k"),
                 bad("multipart body cut off", truncated(image, Multipart.form().file("file", "a.png", "image/png", png)), 400,
-                        "not a valid multipart"));
+                        "not a valid multipart"),
+                // Bounds: the body is read only after the rate and the model were checked, and within limits
+                bad("unknown model with a body that is not JSON", predict("ft:arch-mlp:x:gone0000", "", "{\"instances\": [[0.0,"),
+                        404, "ft:arch-mlp:x:gone0000"),
+                bad("unknown model with a multipart body cut off", truncated("ft:arch-mlp:x:gone0000",
+                        Multipart.form().file("file", "a.png", "image/png", png)), 404, "ft:arch-mlp:x:gone0000"),
+                bad("base model with a file over graft.inference.max-file-size", files("arch-cnn-small", new byte[100 * 1024]),
+                        409, "arch-cnn-small is a base model"),
+                bad("unknown model with files over graft.inference.max-request-size", files("ft:arch-mlp:x:gone0000",
+                        nCopies(5, new byte[60 * 1024])), 404, "ft:arch-mlp:x:gone0000"),
+                bad("JSON body over graft.inference.max-request-size", predict(text, "", "{\"instances\": [\""
+                        + "word ".repeat(60_000) + "\"]}"), 413, "graft.inference.max-request-size"),
+                bad("file over graft.inference.max-file-size", files(image, png, new byte[100 * 1024]), 413,
+                        "/instances/1: is 102400 bytes"),
+                bad("files over graft.inference.max-request-size together", files(image, nCopies(5, new byte[60 * 1024])), 413,
+                        "graft.inference.max-request-size"),
+                bad("files whose headers declare more pixels together than graft.inference.max-request-pixels", files(image,
+                        Fixtures.png(100, 100, 1), Fixtures.png(100, 100, 2), Fixtures.png(10, 10, 3)), 422,
+                        "/instances: the images have 20100 pixels together"),
+                bad("base64 images whose headers declare more pixels together than graft.inference.max-request-pixels",
+                        predict(image, "", b64Instances(Fixtures.png(150, 150, 4))), 422, "/instances: the images have 22500 pixels"));
+    }
+
+    /** A chunked body declares no length: the limit must hold while it is read. */
+    @Test
+    void refusesAChunkedJsonBodyOnceItPassesTheLimit() throws Exception {
+        byte[] body = ("{\"instances\": [\"" + "word ".repeat(100_000) + "\"]}").getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path(text, "")))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build();
+
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(response.body()).contains("larger than the limit of 262144 bytes (graft.inference.max-request-size)");
     }
 
     private static String path(String model, String query) {

@@ -22,12 +22,13 @@ public final class CsvReader implements DatasetReader {
 
     @Override
     public ScannedDataset scan(Path file, ReadOptions options, DatasetErrors errors) throws IOException {
-        if (!StrictUtf8.check(file, errors)) {
+        DatasetLimits limits = options.limits();
+        if (!StrictUtf8.check(file, limits.rows().maxLineBytes(), errors)) {
             return new ScannedDataset(List.of(), Map.of());
         }
-        Scan scan = new Scan(options.labelColumn(), errors);
+        Scan scan = new Scan(options.labelColumn(), new LabelSet(limits.labels()), errors);
         try (BufferedReader reader = StrictUtf8.open(file)) {
-            CsvRows.read(reader, errors, scan::row);
+            CsvRows.read(reader, limits.rows(), errors, scan::row);
         }
         if (scan.header == null && errors.isEmpty()) {
             errors.add("file", "the file has no header row");
@@ -40,14 +41,16 @@ public final class CsvReader implements DatasetReader {
 
     private static final class Scan {
         private final String labelColumn;
+        private final LabelSet labels;
         private final DatasetErrors errors;
         private final List<Example> examples = new ArrayList<>();
         private final List<String> features = new ArrayList<>();
         private TableHeader header;
         private int labelIndex;
 
-        Scan(String labelColumn, DatasetErrors errors) {
+        Scan(String labelColumn, LabelSet labels, DatasetErrors errors) {
             this.labelColumn = labelColumn;
+            this.labels = labels;
             this.errors = errors;
         }
 
@@ -68,10 +71,12 @@ public final class CsvReader implements DatasetReader {
                     valid = false;
                 }
             }
-            if (valid) {
-                examples.add(new Example(row.get(labelIndex).strip(), line));
+            String label = row.get(labelIndex).isBlank() ? null
+                    : labels.accept(row.get(labelIndex).strip(), line + ":" + labelColumn, errors);
+            if (valid && label != null) {
+                examples.add(new Example(label, line));
             }
-            return true;
+            return !labels.full();
         }
 
         private boolean readHeader(CsvRows.Row row) {

@@ -18,10 +18,10 @@ public final class DatasetValidator {
             errors.add("file", found + "; at least 2 are needed");
         }
         counts.forEach((label, count) -> {
-            if (count < limits.minExamplesPerClass()) {
+            if (count < limits.labels().minExamplesPerClass()) {
                 errors.add(location(format, label), "class " + label + " has " + count
                         + (count == 1 ? " example" : " examples") + "; at least "
-                        + limits.minExamplesPerClass() + " are needed");
+                        + limits.labels().minExamplesPerClass() + " are needed");
             }
         });
     }

@@ -65,7 +65,7 @@ public final class ExampleContents {
         DatasetErrors errors = new DatasetErrors(1);
         int[] index = {-1};
         try (BufferedReader reader = StrictUtf8.open(file)) {
-            CsvRows.read(reader, errors, row -> {
+            CsvRows.read(reader, CsvRows.VALIDATED, errors, row -> {
                 if (index[0] < 0) {
                     for (int i = 0; i < row.size(); i++) {
                         if (row.get(i).strip().equals(column)) {

@@ -34,16 +34,20 @@ public final class ImageFolderReader implements DatasetReader {
             errors.add("file", "the file is empty; expected a ZIP archive");
             return empty();
         }
+        // Opening builds an object per central-directory record: size the directory up first.
+        if (!CentralDirectory.check(file, options.limits().archive(), errors)) {
+            return empty();
+        }
         ZipFile zip;
         try {
             zip = ZipFile.builder().setPath(file).get();
         } catch (IOException e) {
-            errors.add("file", "not a readable ZIP archive: " + e.getMessage());
+            errors.add("file", "not a readable ZIP archive");
             return empty();
         }
         try (zip) {
             List<ZipArchiveEntry> entries = Collections.list(zip.getEntries());
-            if (!checkBeforeReading(entries, options.limits(), errors)) {
+            if (!checkBeforeReading(entries, options.limits().archive(), errors)) {
                 return empty();
             }
             return readImages(zip, entries, options.limits(), errors);
@@ -51,13 +55,8 @@ public final class ImageFolderReader implements DatasetReader {
     }
 
     /** Every safety check that needs no inflation, over all entries, so hostile archives fail fast. */
-    private static boolean checkBeforeReading(List<ZipArchiveEntry> entries, DatasetLimits limits,
+    private static boolean checkBeforeReading(List<ZipArchiveEntry> entries, DatasetLimits.Archive limits,
                                               DatasetErrors errors) {
-        if (entries.size() > limits.maxArchiveEntries()) {
-            errors.add("file", "archive has " + entries.size() + " entries, more than the limit of "
-                    + limits.maxArchiveEntries());
-            return false;
-        }
         long declaredTotal = 0;
         for (ZipArchiveEntry entry : entries) {
             String name = nameAsStored(entry);
@@ -104,7 +103,8 @@ public final class ImageFolderReader implements DatasetReader {
         List<ZipArchiveEntry> sorted = new ArrayList<>(entries);
         // Sorted by path so examples, errors and hence splits do not depend on how the ZIP was made.
         sorted.sort((a, b) -> a.getName().compareTo(b.getName()));
-        InflationGuard guard = new InflationGuard(limits);
+        InflationGuard guard = new InflationGuard(limits.archive());
+        LabelSet labels = new LabelSet(limits.labels());
         ImageStats stats = new ImageStats();
         List<Example> examples = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -122,6 +122,13 @@ public final class ImageFolderReader implements DatasetReader {
                 errors.add(name, "file is at the top level; put each image in a folder named after its class");
                 continue;
             }
+            String label = labels.accept(name.substring(0, slash), name, errors);
+            if (labels.full()) {
+                return empty();
+            }
+            if (label == null) {
+                continue;
+            }
             if (!zip.canReadEntryData(entry)) {
                 errors.add(name, "entry uses an unsupported compression method or encryption");
                 continue;
@@ -133,7 +140,7 @@ public final class ImageFolderReader implements DatasetReader {
                 in.transferTo(OutputStream.nullOutputStream());
             } catch (IOException e) {
                 if (guard.violation() == null) {
-                    errors.add(name, "cannot read entry: " + e.getMessage());
+                    errors.add(name, "cannot read entry: its data is corrupt or cut off");
                     continue;
                 }
                 result = null;
@@ -147,7 +154,7 @@ public final class ImageFolderReader implements DatasetReader {
                 continue;
             }
             stats.add(result);
-            examples.add(new Example(name.substring(0, slash), name));
+            examples.add(new Example(label, name));
         }
         if (examples.isEmpty() && errors.isEmpty()) {
             errors.add("file", "the archive contains no images");

@@ -11,11 +11,11 @@ import org.apache.commons.compress.utils.InputStreamStatistics;
  */
 final class InflationGuard {
 
-    private final DatasetLimits limits;
+    private final DatasetLimits.Archive limits;
     private long totalInflated;
     private Violation violation;
 
-    InflationGuard(DatasetLimits limits) {
+    InflationGuard(DatasetLimits.Archive limits) {
         this.limits = limits;
     }
 

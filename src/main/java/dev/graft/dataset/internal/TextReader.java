@@ -31,17 +31,18 @@ public final class TextReader implements DatasetReader {
 
     @Override
     public ScannedDataset scan(Path file, ReadOptions options, DatasetErrors errors) throws IOException {
-        if (!StrictUtf8.check(file, errors)) {
+        if (!StrictUtf8.check(file, options.limits().rows().maxLineBytes(), errors)) {
             return new ScannedDataset(List.of(), Map.of());
         }
         boolean jsonl = isJsonLines(file, options.filename());
         TextStats stats = new TextStats();
         List<Example> examples = new ArrayList<>();
+        LabelSet labels = new LabelSet(options.limits().labels());
         try (BufferedReader reader = StrictUtf8.open(file)) {
             if (jsonl) {
-                readJsonLines(reader, options, errors, examples, stats);
+                readJsonLines(reader, options, labels, errors, examples, stats);
             } else {
-                readCsv(reader, options, errors, examples, stats);
+                readCsv(reader, options, labels, errors, examples, stats);
             }
         }
         if (examples.isEmpty() && errors.isEmpty()) {
@@ -73,23 +74,31 @@ public final class TextReader implements DatasetReader {
         return false;
     }
 
-    private static void readJsonLines(BufferedReader reader, ReadOptions options, DatasetErrors errors,
+    // StrictUtf8.check has bounded every line, so readLine builds nothing longer than the limit.
+    private static void readJsonLines(BufferedReader reader, ReadOptions options, LabelSet labels, DatasetErrors errors,
                                       List<Example> examples, TextStats stats) throws IOException {
         String textField = options.textColumn();
         String labelField = options.labelColumn();
+        long maxRows = options.limits().rows().maxRows();
         String text;
         long lineNumber = 0;
+        long rows = 0;
         while ((text = reader.readLine()) != null) {
             lineNumber++;
             if (text.isBlank()) {
                 continue;
             }
             String line = Long.toString(lineNumber);
+            if (++rows > maxRows) {
+                errors.add(line, "more than " + maxRows + " rows (graft.datasets.max-rows)");
+                return;
+            }
             JsonNode node;
             try {
                 node = JSON.readTree(text);
             } catch (JacksonException e) {
-                errors.add(line, "invalid JSON: " + e.getOriginalMessage());
+                // Jackson's own message names Java types and echoes the input; the column is what helps.
+                errors.add(line, "invalid JSON" + (e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr()));
                 continue;
             }
             if (!node.isObject()) {
@@ -98,6 +107,12 @@ public final class TextReader implements DatasetReader {
             }
             String value = jsonText(node.get(textField), textField, line, errors);
             String label = jsonLabel(node.get(labelField), labelField, line, errors);
+            if (label != null) {
+                label = labels.accept(label, line + ":" + labelField, errors);
+                if (labels.full()) {
+                    return;
+                }
+            }
             if (value != null && label != null) {
                 stats.add(value);
                 examples.add(new Example(label, line));
@@ -146,13 +161,13 @@ public final class TextReader implements DatasetReader {
         return node.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 
-    private static void readCsv(BufferedReader reader, ReadOptions options, DatasetErrors errors,
+    private static void readCsv(BufferedReader reader, ReadOptions options, LabelSet labels, DatasetErrors errors,
                                 List<Example> examples, TextStats stats) throws IOException {
         String textColumn = options.textColumn();
         String labelColumn = options.labelColumn();
         TableHeader[] header = new TableHeader[1];
         int[] columns = new int[2];
-        CsvRows.read(reader, errors, row -> {
+        CsvRows.read(reader, options.limits().rows(), errors, row -> {
             if (header[0] == null) {
                 header[0] = TableHeader.check(row, errors);
                 if (header[0] == null) {
@@ -181,11 +196,12 @@ public final class TextReader implements DatasetReader {
             if (label.isBlank()) {
                 errors.add(line + ":" + labelColumn, "empty label");
             }
-            if (!text.isBlank() && !label.isBlank()) {
+            String accepted = label.isBlank() ? null : labels.accept(label.strip(), line + ":" + labelColumn, errors);
+            if (!text.isBlank() && accepted != null) {
                 stats.add(text);
-                examples.add(new Example(label.strip(), line));
+                examples.add(new Example(accepted, line));
             }
-            return true;
+            return !labels.full();
         });
         if (header[0] == null && errors.isEmpty()) {
             errors.add("file", "the file has no header row");

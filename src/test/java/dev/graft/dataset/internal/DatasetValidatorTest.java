@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class DatasetValidatorTest {
 
-    private static final DatasetLimits MIN_3 = new DatasetLimits(100, 1000, 100, 100, 100, 3, 50);
+    private static final DatasetLimits MIN_3 = Uploads.limits(Uploads.LIMITS.archive(), Uploads.LIMITS.rows(),
+            new DatasetLimits.Labels(100, 64, 3));
 
     private final DatasetErrors errors = Uploads.errors();
 

@@ -222,8 +222,10 @@ class ImageFolderReaderTest {
 
     @Test
     void stopsAtTooManyEntriesBeforeReadingAny() throws IOException {
-        DatasetLimits fewEntries = new DatasetLimits(3, LIMITS.maxUncompressedBytes(), LIMITS.maxInflateRatio(),
-                LIMITS.ratioCheckThresholdBytes(), LIMITS.maxImagePixels(), 2, 50);
+        DatasetLimits.Archive archive = LIMITS.archive();
+        DatasetLimits fewEntries = Uploads.limits(new DatasetLimits.Archive(3, archive.maxCentralDirectoryBytes(),
+                archive.maxUncompressedBytes(), archive.maxInflateRatio(), archive.ratioCheckThresholdBytes()),
+                LIMITS.rows(), LIMITS.labels());
         Uploads.Zip zip = new Uploads.Zip();
         for (int i = 0; i < 4; i++) {
             zip.with("cat/" + i + ".png", "not even an image");
@@ -232,12 +234,13 @@ class ImageFolderReaderTest {
         scan(zip.writeTo(dir), fewEntries);
 
         assertThat(errors.listed()).containsExactly(
-                new DatasetIssue("file", "archive has 4 entries, more than the limit of 3"));
+                new DatasetIssue("file", "the archive's central directory declares 4 entries, more than the limit of 3 "
+                        + "(graft.datasets.archive.max-entries)"));
     }
 
     @Test
     void stopsWhenDeclaredSizesExceedTheTotalLimit() throws IOException {
-        DatasetLimits small = withTotal(1000, LIMITS.maxInflateRatio());
+        DatasetLimits small = withTotal(1000, LIMITS.archive().maxInflateRatio());
         byte[] noise = new byte[800];
         new Random(7).nextBytes(noise);
 
@@ -283,7 +286,8 @@ class ImageFolderReaderTest {
     }
 
     private static DatasetLimits withTotal(long totalBytes, double ratio) {
-        return new DatasetLimits(LIMITS.maxArchiveEntries(), totalBytes, ratio,
-                LIMITS.ratioCheckThresholdBytes(), LIMITS.maxImagePixels(), 2, 50);
+        DatasetLimits.Archive archive = LIMITS.archive();
+        return Uploads.limits(new DatasetLimits.Archive(archive.maxEntries(), archive.maxCentralDirectoryBytes(), totalBytes,
+                ratio, archive.ratioCheckThresholdBytes()), LIMITS.rows(), LIMITS.labels());
     }
 }

@@ -17,8 +17,12 @@ import javax.imageio.ImageIO;
 /** Builds test uploads in code, and finds the crafted ones under {@code bad/}. */
 final class Uploads {
 
-    static final DatasetLimits LIMITS = new DatasetLimits(
-            100, 10L * 1024 * 1024, 100, 100 * 1024, 10_000, 2, 50);
+    static final DatasetLimits LIMITS = limits(new DatasetLimits.Archive(100, 64 * 1024, 10L * 1024 * 1024, 100, 100 * 1024),
+            new DatasetLimits.Rows(64 * 1024, 10_000), new DatasetLimits.Labels(100, 64, 2));
+
+    static DatasetLimits limits(DatasetLimits.Archive archive, DatasetLimits.Rows rows, DatasetLimits.Labels labels) {
+        return new DatasetLimits(archive, rows, labels, 10_000, 50);
+    }
 
     private Uploads() {
     }
@@ -88,6 +92,22 @@ final class Uploads {
             }
             return file;
         }
+    }
+
+    /** Something that reads an upload. */
+    interface Read {
+        void run() throws IOException;
+    }
+
+    /**
+     * Bytes the current thread allocated while {@code read} ran: how the bounded-memory tests tell
+     * a reader that refused a bomb up front from one that built it first and refused it after.
+     */
+    static long allocatedBy(Read read) throws IOException {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        read.run();
+        return threads.getCurrentThreadAllocatedBytes() - before;
     }
 
     static Path text(Path dir, String name, String content) throws IOException {
