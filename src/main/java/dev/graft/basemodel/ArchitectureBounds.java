@@ -46,7 +46,9 @@ public final class ArchitectureBounds {
             return problems;
         }
         String id = spec.id();
-        if (!Architectures.ids().contains(id) && !Architectures.SENTENCE_ENCODER.equals(id)) {
+        // arch-mobilenetv2 is not offered from scratch, but the COCO base and its children are built on it.
+        if (!Architectures.ids().contains(id) && !Architectures.SENTENCE_ENCODER.equals(id)
+                && !Architectures.MOBILENET_V2.equals(id)) {
             problems.add("architecture.id: '" + clip(id) + "' is not an architecture Graft builds");
             return problems;
         }
@@ -79,6 +81,9 @@ public final class ArchitectureBounds {
                 else if (Architectures.RESNET20.equals(spec.id()) && (shape.get(1) > 32 || shape.get(2) > 32)) {
                     problems.add(field + spec.id() + " takes images up to 32x32 pixels");
                 }
+                else if (Architectures.MOBILENET_V2.equals(spec.id()) && shape.get(0) != 3) {
+                    problems.add(field + spec.id() + " takes 3-channel images");
+                }
                 else if (Architectures.RESNET18.equals(spec.id()) && (shape.get(1) < 32 || shape.get(2) < 32)) {
                     problems.add(field + spec.id() + " takes images of at least 32x32 pixels");
                 }
@@ -105,6 +110,15 @@ public final class ArchitectureBounds {
         List<Integer> widths = spec.widths();
         if (widths.stream().anyMatch(w -> !within(w, 1, MAX_WIDTH))) {
             problems.add("architecture.widths: each must be 1 to " + MAX_WIDTH);
+            return;
+        }
+        if (Architectures.MOBILENET_V2.equals(spec.id())) {
+            // A fixed layout: nothing in the descriptor sizes it.
+            if (!widths.isEmpty() || spec.blocksPerStage() != 0 || spec.vocabularySize() != 0 || spec.embeddingDim() != 0
+                    || spec.embeddingSize() != MobileNetV2.EMBEDDING_SIZE) {
+                problems.add("architecture: " + spec.id() + " has a fixed layout: no widths, blocksPerStage, vocabularySize "
+                        + "or embeddingDim, and embeddingSize " + MobileNetV2.EMBEDDING_SIZE);
+            }
             return;
         }
         boolean resNet = Architectures.RESNET20.equals(spec.id()) || Architectures.RESNET18.equals(spec.id());
@@ -156,6 +170,7 @@ public final class ArchitectureBounds {
                 yield total;
             }
             case Architectures.RESNET20, Architectures.RESNET18 -> resNet(spec);
+            case Architectures.MOBILENET_V2 -> MobileNetV2.parameters();
             case Architectures.EMBEDDING_BAG -> (long) spec.vocabularySize() * spec.embeddingDim()
                     + (long) spec.embeddingDim() * spec.embeddingSize() + spec.embeddingSize();
             default -> 0;

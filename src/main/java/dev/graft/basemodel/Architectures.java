@@ -29,9 +29,16 @@ public final class Architectures {
     public static final String RESNET18 = "arch-resnet18";
     public static final String EMBEDDING_BAG = "arch-embedding-bag";
     /**
-     * The pretrained sentence encoder (ONNX, run outside PyTorch): its backbone here is the
-     * identity over the encoder's 384-d embeddings, which the preprocessing computes, so only the
-     * head trains.
+     * MobileNetV2 in TensorFlow's layout (SAME padding, BatchNorm folded into conv biases): the
+     * shape of the pretrained {@code coco-mobilenetv2} base, not offered for training from scratch
+     * (without BatchNorm, 19 units deep, it would barely train from random weights).
+     */
+    public static final String MOBILENET_V2 = "arch-mobilenetv2";
+    /**
+     * The first pretrained sentence encoder (ONNX, run outside PyTorch); every encoder of
+     * {@link SentenceEncoderSpec#ALL} is an architecture the same way: its backbone here is the
+     * identity over the encoder's embeddings, which the preprocessing computes, so only the head
+     * trains.
      */
     public static final String SENTENCE_ENCODER = OnnxSentenceEncoder.ID;
 
@@ -50,6 +57,10 @@ public final class Architectures {
      * @param vocabularySize token ids the embedding must hold (text only, else ignored)
      */
     public static ArchitectureSpec spec(String id, List<Integer> inputShape, int vocabularySize) {
+        if (isSentenceEncoder(id)) {
+            int size = SentenceEncoderSpec.find(id).orElseThrow().embeddingSize();
+            return new ArchitectureSpec(id, Modality.TEXT, List.of(size), List.of(), 0, 0, 0, size);
+        }
         return switch (id) {
             case MLP -> new ArchitectureSpec(id, Modality.TABULAR, inputShape, List.of(64, 64),
                     0, 0, 0, 64);
@@ -72,41 +83,52 @@ public final class Architectures {
             }
             case EMBEDDING_BAG -> new ArchitectureSpec(id, Modality.TEXT, inputShape, List.of(64),
                     0, vocabularySize, 64, 64);
-            case SENTENCE_ENCODER -> new ArchitectureSpec(id, Modality.TEXT,
-                    List.of(OnnxSentenceEncoder.EMBEDDING_SIZE), List.of(), 0, 0, 0, OnnxSentenceEncoder.EMBEDDING_SIZE);
+            case MOBILENET_V2 -> new ArchitectureSpec(id, Modality.IMAGE, inputShape, List.of(), 0, 0, 0,
+                    MobileNetV2.EMBEDDING_SIZE);
             default -> throw new IllegalArgumentException("Unknown architecture: " + id);
         };
     }
 
-    /** Whether the architecture's inputs are sentence embeddings computed by the ONNX encoder. */
+    /** Whether the architecture's inputs are sentence embeddings computed by an ONNX encoder. */
     public static boolean usesSentenceEncoder(ArchitectureSpec spec) {
-        return SENTENCE_ENCODER.equals(spec.id());
+        return isSentenceEncoder(spec.id());
+    }
+
+    /** Whether the id names one of the ONNX sentence encoders. */
+    public static boolean isSentenceEncoder(String id) {
+        return SentenceEncoderSpec.find(id).isPresent();
     }
 
     /** Default input shape when the caller has none: 32x32 RGB images, 64 tokens of text. */
     public static List<Integer> defaultInputShape(String id, int tabularFeatures) {
+        if (isSentenceEncoder(id)) {
+            return spec(id, List.of(), 0).inputShape();
+        }
         return switch (id) {
             case MLP -> List.of(tabularFeatures);
             case CNN_SMALL, RESNET20 -> List.of(3, 32, 32);
             case RESNET18 -> List.of(3, 64, 64);
+            case MOBILENET_V2 -> List.of(3, 224, 224);
             case EMBEDDING_BAG -> List.of(64);
-            case SENTENCE_ENCODER -> List.of(OnnxSentenceEncoder.EMBEDDING_SIZE);
             default -> throw new IllegalArgumentException("Unknown architecture: " + id);
         };
     }
 
     /** A new, uninitialised backbone. */
     public static Backbone newBackbone(ArchitectureSpec spec) {
+        if (usesSentenceEncoder(spec)) {
+            return new Backbone(List.of(), false, spec.embeddingSize());
+        }
         return switch (spec.id()) {
             case MLP -> new Backbone(spec.widths().stream()
                     .map(w -> (Block) dense(w)).toList(), false, spec.embeddingSize());
             case CNN_SMALL -> new Backbone(spec.widths().stream()
                     .map(w -> (Block) convPoolUnit(w)).toList(), true, spec.embeddingSize());
             case RESNET20, RESNET18 -> new Backbone(resNetUnits(spec), true, spec.embeddingSize());
+            case MOBILENET_V2 -> MobileNetV2.backbone();
             case EMBEDDING_BAG -> new Backbone(List.of(
                     new EmbeddingBag(spec.vocabularySize(), spec.embeddingDim()),
                     dense(spec.embeddingSize())), false, spec.embeddingSize());
-            case SENTENCE_ENCODER -> new Backbone(List.of(), false, spec.embeddingSize());
             default -> throw new IllegalArgumentException("Unknown architecture: " + spec.id());
         };
     }

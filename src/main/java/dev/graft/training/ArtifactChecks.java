@@ -30,11 +30,24 @@ final class ArtifactChecks {
 
     /** Bounds the architecture (a TorchScript-based one is the module's, checked at its import). */
     static void checkArchitecture(ModelDescriptor descriptor) {
+        check(descriptor, descriptor.labels() == null ? 0 : descriptor.labels().size());
+    }
+
+    /**
+     * Bounds a base to fine-tune from. A base converted from another framework (the COCO backbone)
+     * has no labels: its weights are the backbone's alone, bounded here as under a two-class head.
+     */
+    static void checkBase(ModelDescriptor descriptor) {
+        int classes = descriptor.labels() == null ? 0 : descriptor.labels().size();
+        check(descriptor, classes == 0 ? 2 : classes);
+    }
+
+    private static void check(ModelDescriptor descriptor, int classes) {
         ArchitectureSpec spec = descriptor.architecture();
         if (spec != null && TorchScriptModule.ARCHITECTURE_ID.equals(spec.id())) {
             return;
         }
-        List<String> problems = ArchitectureBounds.problems(spec, descriptor.labels() == null ? 0 : descriptor.labels().size());
+        List<String> problems = ArchitectureBounds.problems(spec, classes);
         if (!problems.isEmpty()) {
             throw new ModelArtifact.InvalidArtifactException(String.join("; ", problems));
         }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.graft.basemodel.ArchitectureSpec;
 import dev.graft.basemodel.Architectures;
 import dev.graft.basemodel.Modality;
+import dev.graft.basemodel.SentenceEncoderSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,7 +46,8 @@ final class Preprocessor {
             case IMAGE -> new Preprocessing(Modality.IMAGE, fitImages(spec, train), null, null, null);
             case TABULAR -> new Preprocessing(Modality.TABULAR, null, fitFeatures(train), null, null);
             case TEXT -> Architectures.usesSentenceEncoder(spec)
-                    ? new Preprocessing(Modality.TEXT, null, null, null, spec.id())
+                    ? new Preprocessing(Modality.TEXT, null, null, null, spec.id(),
+                            SentenceEncoderSpec.find(spec.id()).orElseThrow().encoding())
                     : new Preprocessing(Modality.TEXT, null, null, fitVocabulary(train, spec.inputShape().get(0)), null);
         };
     }
@@ -83,7 +85,8 @@ final class Preprocessor {
                 if (!(input instanceof Input.Text text)) {
                     throw new IllegalArgumentException("Expected text input, got " + input.getClass());
                 }
-                yield SentenceEncoders.embed(preprocessing.sentenceEncoder(), text.text());
+                yield SentenceEncoders.embed(preprocessing.sentenceEncoder(), preprocessing.sentenceEncoding(),
+                        text.text());
             }
         };
     }

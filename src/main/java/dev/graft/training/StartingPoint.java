@@ -50,17 +50,20 @@ record StartingPoint(ArchitectureSpec spec, ClassifierNet net, Preprocessing pre
         BaseModel.Artifact artifact = (BaseModel.Artifact) base;
         ModelDescriptor d = ModelArtifact.readDescriptor(artifact.directory());
         // An imported base's descriptor is the uploader's: bounded, and its weights inside it.
-        ArtifactChecks.checkArchitecture(d);
+        ArtifactChecks.checkBase(d);
         Path weights = ArtifactChecks.weights(artifact.directory(), d);
         ArchitectureSpec spec = d.architecture();
         requireModality(spec, data);
         // A model fine-tuned from an imported module rebuilds from the module file it keeps.
         Path module = TorchScriptModule.ARCHITECTURE_ID.equals(spec.id())
                 ? artifact.directory().resolve(TorchScriptModule.FILE_NAME) : null;
+        // A base converted from another framework (no labels) has no classifier of its own: its
+        // weights file holds the backbone alone, loaded under a placeholder head.
+        boolean backboneOnly = d.labels().isEmpty();
         ClassifierNet old = module != null
                 ? ModelArtifact.torchScriptNet(spec, module, d.labels().size(), manager)
-                : ModelArtifact.buildNet(spec, d.labels().size(), manager);
-        Weights.load(old, manager, weights);
+                : ModelArtifact.buildNet(spec, Math.max(1, d.labels().size()), manager);
+        Weights.load(backboneOnly ? old.backbone() : old, manager, weights);
         old.head().getParameters().values().forEach(Parameter::close);
         ClassifierNet net = new ClassifierNet(old.backbone(), numClasses);
         net.initialize(manager, DataType.FLOAT32, Architectures.batchShape(spec, 1));

