@@ -41,15 +41,19 @@ class TinyClassifier(nn.Module):
 
 
 class PrintsProbeVerdict(nn.Module):
-    """Prints the probe's old verdict marker, then answers 8 values where its descriptor will say 16."""
+    """Prints the probe's old verdict marker, then answers 8 values where its descriptor will say 16.
+
+    A thousand times: stdout into a pipe is block-buffered, and 15 KB fill the buffer, so the
+    markers reach the parent before the probe's own verdict does.
+    """
 
     def __init__(self):
         super().__init__()
         self.fc = nn.Linear(256, 8)
 
     def forward(self, x):
-        print("graft-probe-ok")
-        print("graft-probe-ok graft-probe-ok")
+        for _ in range(1000):
+            print("graft-probe-ok")
         return self.fc(x.flatten(1))
 
 
