@@ -156,10 +156,6 @@ final class ModelProcess {
         return ended != null ? ended : "exited with code " + process.exitValue();
     }
 
-    long pid() {
-        return process.pid();
-    }
-
     /**
      * Kills the process after a failed exchange, recording why in words of ours: socket errors
      * ("Broken pipe") only go to the log.
@@ -176,7 +172,12 @@ final class ModelProcess {
                 Thread.currentThread().interrupt();
                 exited = false;
             }
-            kill(exited ? "exited with code " + process.exitValue() : "broke off the connection");
+            if (exited) {
+                exited();
+            }
+            else {
+                kill("broke off the connection");
+            }
         }
         kill(null);
     }
