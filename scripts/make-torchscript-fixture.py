@@ -40,10 +40,68 @@ class TinyClassifier(nn.Module):
         return self.out(self.backbone(x))
 
 
+class PrintsProbeVerdict(nn.Module):
+    """Prints the probe's old verdict marker, then answers 8 values where its descriptor will say 16.
+
+    A thousand times: stdout into a pipe is block-buffered, and 15 KB fill the buffer, so the
+    markers reach the parent before the probe's own verdict does.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(256, 8)
+
+    def forward(self, x):
+        for _ in range(1000):
+            print("graft-probe-ok")
+        return self.fc(x.flatten(1))
+
+
+class Spins(nn.Module):
+    """Never returns, whatever the input: a probe or a model process that must be stopped from outside."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(256, 16)
+
+    def forward(self, x):
+        n = 0
+        while n >= 0:
+            n += 1
+        return self.fc(x.flatten(1))
+
+
+class SpinsOnUniformBrightImages(nn.Module):
+    """The tiny backbone, except that it never returns for an image of one bright colour.
+
+    Imported with the normalisation mean 0.25, std 0.5 (as IsolatedInferenceTest does), a white
+    image is 1.5 everywhere. Dataset images are never of one colour, the import probe sends zeros
+    and DJL infers output shapes from ones, so the module imports and fine-tunes normally; a white
+    image then hangs its model process.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.backbone = TinyBackbone()
+
+    def forward(self, x):
+        if bool(x.amax() == x.amin()) and bool(x.amax() > 1.25):
+            n = 0
+            while n >= 0:
+                n += 1
+        return self.backbone(x)
+
+
 def main():
     torch.manual_seed(7)
     os.makedirs(OUT, exist_ok=True)
-    for name, module in (("tiny-backbone.pt", TinyBackbone()), ("tiny-logits.pt", TinyClassifier())):
+    for name, module in (("tiny-backbone.pt", TinyBackbone()), ("tiny-logits.pt", TinyClassifier()),
+                         ("prints-probe-verdict.pt", PrintsProbeVerdict()), ("spins.pt", Spins()),
+                         ("spins-on-white.pt", SpinsOnUniformBrightImages())):
+        if name == "spins.pt":
+            torch.jit.script(module.eval()).save(os.path.join(OUT, name))
+            print(name)
+            continue
         scripted = torch.jit.script(module.eval())
         scripted.save(os.path.join(OUT, name))
         print(name, tuple(scripted(torch.zeros(2, 1, 16, 16)).shape))

@@ -16,6 +16,8 @@ import org.springframework.context.annotation.Configuration;
  * Starts a real PostgreSQL server in-process when no database is configured, so that
  * {@code ./mvnw spring-boot:run} works on a fresh machine with nothing else installed.
  * The data directory is kept on close (zonky deletes it by default), so state survives restarts.
+ * The server takes password logins only ({@link EmbeddedServer}) and the application connects as
+ * a role that is no superuser ({@link AppDatabase}).
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(ExternalDatabaseNotConfigured.class)
@@ -24,19 +26,18 @@ class EmbeddedPostgresConfiguration {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
 
     @Bean(destroyMethod = "close")
-    EmbeddedPostgres embeddedPostgres(DatabaseProperties properties) {
+    EmbeddedServer embeddedServer(DatabaseProperties properties) {
         Path dataDirectory = properties.embedded().dataDirectory().toAbsolutePath().normalize();
         log.info("No database configured (spring.datasource.url / graft.database.url): "
                 + "starting an embedded PostgreSQL server with its data in {}", dataDirectory);
         try {
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+            EmbeddedServer server = EmbeddedServer.start(dataDirectory, EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
                     .setPort(properties.embedded().port())
-                    .setPGStartupWait(properties.embedded().startTimeout())
-                    .start();
-            log.info("Embedded PostgreSQL is up on 127.0.0.1:{}", postgres.getPort());
-            return postgres;
+                    .setPGStartupWait(properties.embedded().startTimeout()));
+            log.info("Embedded PostgreSQL is up on 127.0.0.1:{}", server.port());
+            return server;
         }
         catch (IOException | RuntimeException e) {
             throw new EmbeddedDatabaseStartException(dataDirectory, e);
@@ -49,9 +50,18 @@ class EmbeddedPostgresConfiguration {
      */
     @Bean
     @ConfigurationProperties("spring.datasource.hikari")
-    HikariDataSource dataSource(EmbeddedPostgres postgres) {
+    HikariDataSource dataSource(EmbeddedServer server) {
+        String password;
+        try {
+            password = AppDatabase.prepare(server);
+        }
+        catch (IOException e) {
+            throw new EmbeddedDatabaseStartException(server.dataDirectory(), e);
+        }
         HikariDataSource dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
+        dataSource.setJdbcUrl("jdbc:postgresql://localhost:" + server.port() + "/" + AppDatabase.DATABASE);
+        dataSource.setUsername(AppDatabase.ROLE);
+        dataSource.setPassword(password);
         dataSource.setPoolName("graft-embedded");
         return dataSource;
     }

@@ -1,6 +1,7 @@
 package dev.graft.inference;
 
 import java.time.Duration;
+import java.util.List;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -25,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param queueSize       requests waiting per model; a full queue answers 503 at once
  * @param retryAfter      the {@code Retry-After} of that 503
  * @param requestTimeout  how long a request waits for its prediction before 503
+ * @param isolation       the processes that serve models holding TorchScript
  */
 @Validated
 @ConfigurationProperties("graft.inference")
@@ -40,7 +42,8 @@ public record InferenceProperties(
         @DefaultValue("1s") Duration retryAfter,
         @DefaultValue("60s") Duration requestTimeout,
         @DefaultValue @Valid Cache cache,
-        @DefaultValue @Valid Batching batching) {
+        @DefaultValue @Valid Batching batching,
+        @DefaultValue @Valid Isolation isolation) {
 
     /**
      * Loaded models, least recently used evicted first.
@@ -57,5 +60,20 @@ public record InferenceProperties(
      */
     public record Batching(@DefaultValue("true") boolean enabled, @DefaultValue("32") @Min(1) int maxBatchSize,
             @DefaultValue("2ms") Duration maxDelay) {
+    }
+
+    /**
+     * A model whose artifact holds TorchScript (uploaded code) runs in a child JVM of its own, with a
+     * scrubbed environment, started on first use and stopped when the model leaves the cache.
+     *
+     * @param jvmOptions        the child JVM's options; the model's weights live outside its heap
+     * @param startTimeout      how long a child may take to start and load its model
+     * @param requestTimeout    how long one batch may take in the child; past it the child is killed
+     *                          and the batch's requests get 503 with Retry-After
+     * @param maxRestartBackoff the longest wait before restarting a model that keeps failing
+     */
+    public record Isolation(@DefaultValue("-Xmx256m") List<String> jvmOptions,
+            @DefaultValue("120s") Duration startTimeout, @DefaultValue("30s") Duration requestTimeout,
+            @DefaultValue("60s") Duration maxRestartBackoff) {
     }
 }

@@ -1,5 +1,6 @@
 package dev.graft.inference;
 
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -134,6 +135,9 @@ public class InferenceService {
                 throw busy("Interrupted");
             }
             catch (ExecutionException e) {
+                if (e.getCause() instanceof IsolatedModel.Unavailable unavailable) {
+                    throw busy(unavailable.getMessage(), unavailable.retryAfter());
+                }
                 if (!(e.getCause() instanceof DynamicBatcher.Unloaded)) {
                     throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
                 }
@@ -150,9 +154,14 @@ public class InferenceService {
     }
 
     private ApiProblem busy(String detail) {
+        return busy(detail, properties.retryAfter());
+    }
+
+    private ApiProblem busy(String detail, Duration retryAfter) {
         ApiProblem problem = new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, ProblemType.SERVICE_UNAVAILABLE, detail);
-        problem.getHeaders().set(HttpHeaders.RETRY_AFTER,
-                Long.toString(Math.max(1, properties.retryAfter().toSeconds())));
+        // Whole seconds, rounded up, so that a client never comes back before a restart is due.
+        long seconds = retryAfter.toSeconds() + (retryAfter.toNanosPart() > 0 ? 1 : 0);
+        problem.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, seconds)));
         return problem;
     }
 

@@ -17,9 +17,6 @@ import org.springframework.stereotype.Component;
 
 import dev.graft.model.ModelServing;
 import dev.graft.model.ServableModel;
-import dev.graft.training.Engines;
-import dev.graft.training.ModelArtifact;
-import dev.graft.training.TrainingProperties;
 import dev.graft.web.ApiProblem;
 
 /**
@@ -42,7 +39,7 @@ class LoadedModels implements ModelServing {
     }
 
     private final InferenceProperties properties;
-    private final TrainingProperties engine;
+    private final ModelBackends backends;
     private final InferenceMetrics metrics;
     // Access order: iteration starts at the least recently used model.
     private final LinkedHashMap<String, Slot> slots = new LinkedHashMap<>(16, 0.75f, true);
@@ -55,9 +52,9 @@ class LoadedModels implements ModelServing {
         }
     });
 
-    LoadedModels(InferenceProperties properties, TrainingProperties engine, InferenceMetrics metrics) {
+    LoadedModels(InferenceProperties properties, ModelBackends backends, InferenceMetrics metrics) {
         this.properties = properties;
-        this.engine = engine;
+        this.backends = backends;
         this.metrics = metrics;
         metrics.loadedModels(this, LoadedModels::loadedCount);
     }
@@ -145,10 +142,7 @@ class LoadedModels implements ModelServing {
     private void load(ServableModel model, Slot slot) {
         long start = System.nanoTime();
         try {
-            // DJL reads its offline and cache settings once, on first use: start it Graft's way.
-            Engines.ensureStarted(engine.dataDirectory(), engine.threads());
-            ModelArtifact artifact = ModelArtifact.load(model.directory());
-            slot.model.complete(new ServedModel(model.id(), artifact, model.bytes(), properties, metrics));
+            slot.model.complete(new ServedModel(model.id(), backends.load(model), model.bytes(), properties, metrics));
             log.info("Model {} loaded in {} ms", model.id(), (System.nanoTime() - start) / 1_000_000);
             boolean gone;
             synchronized (this) {

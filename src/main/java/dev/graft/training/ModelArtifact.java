@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.graft.basemodel.ArchitectureSpec;
 import dev.graft.basemodel.Architectures;
@@ -31,7 +30,7 @@ public final class ModelArtifact implements AutoCloseable {
     private final ModelDescriptor descriptor;
     private final ClassifierNet net;
     private final NDManager manager;
-    private final Preprocessor preprocessor;
+    private final BatchEncoder encoder;
     private final Path torchScriptFile;
 
     ModelArtifact(ModelDescriptor descriptor, ClassifierNet net, NDManager manager) {
@@ -45,7 +44,7 @@ public final class ModelArtifact implements AutoCloseable {
         this.descriptor = descriptor;
         this.net = net;
         this.manager = manager;
-        this.preprocessor = new Preprocessor(descriptor.preprocessing());
+        this.encoder = new BatchEncoder(descriptor);
     }
 
     /** Loads an artifact directory onto the CPU. */
@@ -137,16 +136,23 @@ public final class ModelArtifact implements AutoCloseable {
         if (inputs.isEmpty()) {
             return List.of();
         }
-        Shape exampleShape = Architectures.batchShape(descriptor.architecture(), 1).slice(1);
+        return forward(encoder.encode(inputs));
+    }
+
+    /** The same for inputs already encoded (by a {@link BatchEncoder} for this descriptor). */
+    public List<float[]> forward(EncodedBatch batch) {
+        int n = batch.size();
+        if (n == 0) {
+            return List.of();
+        }
         Engines.disableGradientsOnThisThread();
         try (NDManager scope = manager.newSubManager()) {
-            NDArray x = preprocessor.batch(scope, inputs, exampleShape);
-            NDArray probabilities = net.forward(new ParameterStore(scope, false), new NDList(x),
-                    false).singletonOrThrow().softmax(1);
+            NDArray probabilities = net.forward(new ParameterStore(scope, false),
+                    new NDList(batch.toArray(scope)), false).singletonOrThrow().softmax(1);
             float[] flat = probabilities.toFloatArray();
             int k = descriptor.labels().size();
-            List<float[]> out = new ArrayList<>(inputs.size());
-            for (int i = 0; i < inputs.size(); i++) {
+            List<float[]> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
                 float[] row = new float[k];
                 System.arraycopy(flat, i * k, row, 0, k);
                 out.add(row);

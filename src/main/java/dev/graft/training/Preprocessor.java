@@ -1,8 +1,5 @@
 package dev.graft.training;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.graft.basemodel.ArchitectureSpec;
 import dev.graft.basemodel.Architectures;
 import dev.graft.basemodel.Modality;
@@ -103,25 +100,6 @@ final class Preprocessor {
             ids[n++] = tokenIds.getOrDefault(word, Preprocessing.Vocabulary.UNKNOWN_ID);
         }
         return ids;
-    }
-
-    /** A batch tensor of the given inputs, created in {@code manager}. */
-    NDArray batch(NDManager manager, List<Input> inputs, Shape exampleShape) {
-        Shape shape = new Shape(inputs.size()).addAll(exampleShape);
-        if (preprocessing.modality() == Modality.TEXT && preprocessing.sentenceEncoder() == null) {
-            long[] flat = new long[Math.toIntExact(shape.size())];
-            for (int i = 0; i < inputs.size(); i++) {
-                long[] row = tokens(inputs.get(i));
-                System.arraycopy(row, 0, flat, i * row.length, row.length);
-            }
-            return manager.create(flat, shape);
-        }
-        float[] flat = new float[Math.toIntExact(shape.size())];
-        for (int i = 0; i < inputs.size(); i++) {
-            float[] row = floats(inputs.get(i));
-            System.arraycopy(row, 0, flat, i * row.length, row.length);
-        }
-        return manager.create(flat, shape);
     }
 
     private static Preprocessing.ImageScaling fitImages(ArchitectureSpec spec, List<Input> train) {

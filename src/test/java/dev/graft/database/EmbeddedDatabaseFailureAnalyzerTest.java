@@ -23,7 +23,7 @@ class EmbeddedDatabaseFailureAnalyzerTest {
         DatabaseProperties properties = new DatabaseProperties(null,
                 new DatabaseProperties.Embedded(notADirectory, 0, java.time.Duration.ofSeconds(10)));
 
-        assertThatThrownBy(() -> configuration.embeddedPostgres(properties))
+        assertThatThrownBy(() -> configuration.embeddedServer(properties))
                 .isInstanceOfSatisfying(EmbeddedDatabaseStartException.class, e -> {
                     FailureAnalysis analysis = new EmbeddedDatabaseFailureAnalyzer().analyze(e);
                     assertThat(analysis.getDescription()).contains("Embedded PostgreSQL could not start").contains(notADirectory.toString());

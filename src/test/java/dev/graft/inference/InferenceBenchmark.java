@@ -57,8 +57,9 @@ public final class InferenceBenchmark {
         ConfigurableApplicationContext batched = start(List.of("--graft.database.embedded.data-directory=" + pg,
                 "--graft.storage.root=" + store, "--graft.inference.batching.enabled=true"));
         HikariDataSource db = batched.getBean(HikariDataSource.class);
-        // The embedded server's URL carries its user; the second server shares the database.
+        // The second server shares the database, as the embedded server's application role.
         ConfigurableApplicationContext single = start(List.of("--spring.datasource.url=" + db.getJdbcUrl(),
+                "--spring.datasource.username=" + db.getUsername(), "--spring.datasource.password=" + db.getPassword(),
                 "--graft.storage.root=" + store, "--graft.inference.batching.enabled=false"));
         String model = new TrainedModels(batched.getBean(JdbcClient.class), batched.getBean(ModelRegistry.class),
                 batched.getBean(ArtifactStore.class)).image("bench");
