@@ -25,5 +25,17 @@ public record JobProperties(
         @DefaultValue("true") boolean listen,
         @DefaultValue("24h") Duration idempotencyWindow,
         /* A tenant's jobs running at once; the rest wait queued, so one tenant cannot take every worker. 0: no limit. */
-        @DefaultValue("2") @Min(0) int maxRunningPerTenant) {
+        @DefaultValue("2") @Min(0) int maxRunningPerTenant,
+        /* A job's wall-clock budget when its request names no max_duration. */
+        @DefaultValue("24h") Duration defaultMaxDuration,
+        /* The largest max_duration a request may ask for. */
+        @DefaultValue("7d") Duration maxDurationLimit) {
+
+    public JobProperties {
+        if (defaultMaxDuration.toSeconds() < 1 || defaultMaxDuration.compareTo(maxDurationLimit) > 0) {
+            throw new IllegalArgumentException("graft.jobs.default-max-duration must be at least 1s and at most "
+                    + "graft.jobs.max-duration-limit (" + maxDurationLimit + "), not " + defaultMaxDuration);
+        }
+    }
+
 }
