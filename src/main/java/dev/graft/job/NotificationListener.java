@@ -1,10 +1,12 @@
-package dev.graft.worker;
+package dev.graft.job;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -15,15 +17,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wakes an idle worker when a job is queued, through PostgreSQL LISTEN/NOTIFY. A notification
- * is only a hint (the jobs table is the truth), so it runs on its own connection outside the
- * pool, and every wait is bounded by the slow poll interval in case one is missed or the
- * connection drops. pgjdbc delivers notifications only when asked, hence the blocking
- * {@code getNotifications(timeout)}.
+ * PostgreSQL LISTEN on one channel: wakes an idle worker when a job is queued, and live event
+ * streams when a job has a new event. A notification is only a hint (the tables are the truth), so
+ * it runs on its own connection outside the pool, and every wait is bounded by a slow poll interval
+ * in case one is missed or the connection drops. pgjdbc delivers notifications only when asked,
+ * hence the blocking {@code getNotifications(timeout)}. One thread waits on a listener at a time.
  */
-final class QueueListener implements AutoCloseable {
+public final class NotificationListener implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(QueueListener.class);
+    private static final Logger log = LoggerFactory.getLogger(NotificationListener.class);
 
     private final String url;
     private final String username;
@@ -31,7 +33,7 @@ final class QueueListener implements AutoCloseable {
     private final String channel;
     private Connection connection;
 
-    QueueListener(DataSource dataSource, String channel) {
+    public NotificationListener(DataSource dataSource, String channel) {
         HikariDataSource hikari = (HikariDataSource) dataSource;
         this.url = hikari.getJdbcUrl();
         this.username = hikari.getUsername();
@@ -39,19 +41,28 @@ final class QueueListener implements AutoCloseable {
         this.channel = channel;
     }
 
-    /** Blocks until a job may be waiting or {@code max} has passed. */
-    void awaitJob(Duration max) throws InterruptedException {
+    /** Blocks until a notification comes or {@code max} has passed; returns the payloads (none on a timeout). */
+    public List<String> await(Duration max) throws InterruptedException {
+        List<String> payloads = new ArrayList<>();
         try {
             PGNotification[] notifications = connection().unwrap(PGConnection.class).getNotifications((int) Math.max(1, max.toMillis()));
-            if (notifications != null && notifications.length > 0) {
-                log.debug("Woken by {} notification(s)", notifications.length);
+            if (notifications != null) {
+                for (PGNotification notification : notifications) {
+                    payloads.add(notification.getParameter());
+                }
             }
         }
         catch (SQLException e) {
-            log.warn("LISTEN connection failed ({}); polling until it is back", e.getMessage());
+            log.warn("LISTEN connection on {} failed ({}); polling until it is back", channel, e.getMessage());
             closeQuietly();
             Thread.sleep(max.toMillis());
         }
+        return payloads;
+    }
+
+    /** Connects and starts listening now rather than at the first wait, so no notification after this is missed. */
+    public void listen() throws SQLException {
+        connection();
     }
 
     private Connection connection() throws SQLException {
