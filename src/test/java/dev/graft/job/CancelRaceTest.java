@@ -16,10 +16,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.graft.support.ApiClient;
 import dev.graft.support.Await;
-import dev.graft.support.Fixtures;
 import dev.graft.support.GraftServerTest;
+import dev.graft.support.QueuedJobs;
 import dev.graft.support.TestDatabase;
-import dev.graft.web.Ids;
 
 /**
  * A cancel that meets a worker's transition on the same job, forced into the racing order: the
@@ -48,7 +47,7 @@ class CancelRaceTest {
 
     @Test
     void aCancelThatMeetsAWorkerHandingTheJobBackStillEndsItCancelled() throws Exception {
-        String id = queuedJob();
+        String id = QueuedJobs.insert(jdbc);
         JobRow running = queue.claim("leaving-worker", Duration.ofSeconds(30)).orElseThrow();
 
         ApiClient.Response cancel = cancelWhileUncommitted(() -> queue.release(id, running.leaseToken(), false, "worker shutting down"), id);
@@ -61,7 +60,7 @@ class CancelRaceTest {
 
     @Test
     void aCancelThatMeetsAWorkerFinishingTheJobAnswersConflict() throws Exception {
-        String id = queuedJob();
+        String id = QueuedJobs.insert(jdbc);
         JobRow running = queue.claim("finishing-worker", Duration.ofSeconds(30)).orElseThrow();
 
         ApiClient.Response cancel = cancelWhileUncommitted(() -> queue.succeed(id, running.leaseToken(), "ft:arch-mlp::race", null), id);
@@ -102,14 +101,5 @@ class CancelRaceTest {
                 SELECT count(*) FROM pg_stat_activity
                 WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%fine_tuning_jobs%'
                 """).query(Integer.class).single();
-    }
-
-    private String queuedJob() {
-        String id = Ids.newId("ftjob");
-        jdbc.sql("""
-                INSERT INTO fine_tuning_jobs (id, tenant_id, status, base_model, dataset_id, strategy, hyperparameters, seed, max_attempts)
-                VALUES (:id, 'tenant_default', 'queued', 'arch-mlp', 'ds_x', 'full', :hp::jsonb, 1, 3)
-                """).param("id", id).param("hp", Fixtures.RESOLVED_HYPERPARAMETERS).update();
-        return id;
     }
 }

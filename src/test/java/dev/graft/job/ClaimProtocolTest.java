@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import dev.graft.support.Fixtures;
 import dev.graft.support.GraftServerTest;
+import dev.graft.support.QueuedJobs;
 import dev.graft.support.TestDatabase;
 import dev.graft.web.Ids;
 
@@ -178,13 +178,6 @@ class ClaimProtocolTest {
     }
 
     private String insertJob(String tenant, int priority) {
-        String id = Ids.newId("ftjob");
-        jdbc.sql("""
-                INSERT INTO fine_tuning_jobs (id, tenant_id, status, base_model, dataset_id, strategy, hyperparameters, seed,
-                                              priority, max_attempts, request_hash)
-                VALUES (:id, :tenant, 'queued', 'arch-mlp', 'ds_test', 'full', :hp::jsonb, 1, :priority, 3, 'h')
-                """).param("id", id).param("tenant", tenant).param("hp", Fixtures.RESOLVED_HYPERPARAMETERS)
-                .param("priority", priority).update();
-        return id;
+        return QueuedJobs.insert(jdbc, tenant, priority, 3);
     }
 }

@@ -18,8 +18,8 @@ import org.springframework.test.context.TestPropertySource;
 
 import dev.graft.support.ApiClient;
 import dev.graft.support.Await;
-import dev.graft.support.Fixtures;
 import dev.graft.support.GraftServerTest;
+import dev.graft.support.QueuedJobs;
 import dev.graft.support.SseConnection;
 import dev.graft.support.TestDatabase;
 import dev.graft.web.Ids;
@@ -125,11 +125,7 @@ class JobEventStreamTest {
     }
 
     private String queuedJob() {
-        String id = Ids.newId("ftjob");
-        jdbc.sql("""
-                INSERT INTO fine_tuning_jobs (id, tenant_id, status, base_model, dataset_id, strategy, hyperparameters, seed, max_attempts)
-                VALUES (:id, 'tenant_default', 'queued', 'arch-mlp', 'ds_x', 'full', :hp::jsonb, 1, 3)
-                """).param("id", id).param("hp", Fixtures.RESOLVED_HYPERPARAMETERS).update();
+        String id = QueuedJobs.insert(jdbc);
         jdbc.sql("INSERT INTO fine_tuning_job_events (id, job_id, level, type, message) VALUES (:e, :id, 'info', 'queued', 'Job queued')")
                 .param("e", Ids.newId("ftevt")).param("id", id).update();
         return id;

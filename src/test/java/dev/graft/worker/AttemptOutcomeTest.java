@@ -22,10 +22,9 @@ import dev.graft.job.JobRow;
 import dev.graft.job.JobStatus;
 import dev.graft.model.ModelRegistry;
 import dev.graft.storage.ArtifactStore;
-import dev.graft.support.Fixtures;
 import dev.graft.support.GraftServerTest;
+import dev.graft.support.QueuedJobs;
 import dev.graft.support.TestDatabase;
-import dev.graft.web.Ids;
 
 /**
  * How an attempt's ending is recorded, whatever the executor did: failures classified (bad data
@@ -219,12 +218,7 @@ class AttemptOutcomeTest {
     }
 
     private String queuedJob(int maxAttempts) {
-        String id = Ids.newId("ftjob");
-        jdbc.sql("""
-                INSERT INTO fine_tuning_jobs (id, tenant_id, status, base_model, dataset_id, strategy, hyperparameters, seed, max_attempts)
-                VALUES (:id, 'tenant_default', 'queued', 'arch-mlp', 'ds_x', 'full', :hp::jsonb, 1, :max)
-                """).param("id", id).param("max", maxAttempts).param("hp", Fixtures.RESOLVED_HYPERPARAMETERS).update();
-        return id;
+        return QueuedJobs.insert(jdbc, "tenant_default", 0, maxAttempts);
     }
 
     private static ModelRegistry.NewModel model(JobRow job, String modelId) {

@@ -23,8 +23,8 @@ import dev.graft.job.JobEventRepository;
 import dev.graft.job.JobQueue;
 import dev.graft.job.JobRow;
 import dev.graft.storage.ArtifactStore;
-import dev.graft.support.Fixtures;
 import dev.graft.support.GraftServerTest;
+import dev.graft.support.QueuedJobs;
 import dev.graft.support.TestDatabase;
 import dev.graft.training.BaseModel;
 import dev.graft.training.CancellationToken;
@@ -73,7 +73,7 @@ class LostLeaseCheckpointTest {
 
     @Test
     void aWorkerThatLostItsLeaseLeavesTheCheckpointTheNextAttemptResumesFrom() throws Exception {
-        String id = queuedJob();
+        String id = QueuedJobs.insert(jdbc);
         JobRow first = queue.claim("worker-that-stalls", Duration.ofSeconds(30)).orElseThrow();
         // No per-step database check: this worker only learns of the loss at its next fenced write.
         RunningJob stalled = new RunningJob(first, "worker-that-stalls", "cpu", queue, events, json, Long.MAX_VALUE / 4,
@@ -132,14 +132,5 @@ class LostLeaseCheckpointTest {
         Hyperparameters hp = Hyperparameters.defaults().withEpochs(EPOCHS).withBatchSize(8).withEarlyStoppingPatience(0).withSeed(5);
         return new TrainingRequest(new BaseModel.Architecture(Architectures.MLP), Strategy.FULL, hp, data, "ds_x",
                 store.directory("models/" + Ids.newId("scratch")), checkpointDirectory, null, null);
-    }
-
-    private String queuedJob() {
-        String id = Ids.newId("ftjob");
-        jdbc.sql("""
-                INSERT INTO fine_tuning_jobs (id, tenant_id, status, base_model, dataset_id, strategy, hyperparameters, seed, max_attempts)
-                VALUES (:id, 'tenant_default', 'queued', 'arch-mlp', 'ds_x', 'full', :hp::jsonb, 5, 3)
-                """).param("id", id).param("hp", Fixtures.RESOLVED_HYPERPARAMETERS).update();
-        return id;
     }
 }
