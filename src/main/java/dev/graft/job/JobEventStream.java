@@ -72,7 +72,7 @@ class JobEventStream {
         this.events = events;
         this.views = views;
         this.properties = properties.eventStreams();
-        this.listener = properties.listen() ? new NotificationListener(dataSource, EVENT_CHANNEL) : null;
+        this.listener = properties.listen() ? new NotificationListener(dataSource, EVENT_CHANNEL, this::wakeAll) : null;
         this.listenWait = properties.pollInterval().compareTo(this.properties.heartbeatInterval()) < 0
                 ? properties.pollInterval() : this.properties.heartbeatInterval();
         Gauge.builder("graft.jobs.event.streams", open, AtomicInteger::get).description("Open live job event streams (SSE)")
@@ -131,6 +131,11 @@ class JobEventStream {
             throw problem;
         }
         return streams;
+    }
+
+    /** After (re)connecting the LISTEN: events recorded while it was down sent no notification that arrived. */
+    private void wakeAll() {
+        byJob.values().forEach(set -> set.forEach(EventSubscription::wake));
     }
 
     private void tick() {

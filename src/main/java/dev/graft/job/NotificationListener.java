@@ -31,14 +31,26 @@ public final class NotificationListener implements AutoCloseable {
     private final String username;
     private final String password;
     private final String channel;
+    private final Runnable onListening;
     private Connection connection;
+    private volatile boolean closed;
 
     public NotificationListener(DataSource dataSource, String channel) {
+        this(dataSource, channel, () -> { });
+    }
+
+    /**
+     * @param onListening run each time a connection starts listening, the first and after a
+     *                    reconnect: notifications sent while there was none are lost, so whoever
+     *                    waits on them should look at the tables once
+     */
+    public NotificationListener(DataSource dataSource, String channel, Runnable onListening) {
         HikariDataSource hikari = (HikariDataSource) dataSource;
         this.url = hikari.getJdbcUrl();
         this.username = hikari.getUsername();
         this.password = hikari.getPassword();
         this.channel = channel;
+        this.onListening = onListening;
     }
 
     /** Blocks until a notification comes or {@code max} has passed; returns the payloads (none on a timeout). */
@@ -53,8 +65,11 @@ public final class NotificationListener implements AutoCloseable {
             }
         }
         catch (SQLException e) {
-            log.warn("LISTEN connection on {} failed ({}); polling until it is back", channel, e.getMessage());
             closeQuietly();
+            if (closed) {
+                return payloads;
+            }
+            log.warn("LISTEN connection on {} failed ({}); polling until it is back", channel, e.getMessage());
             Thread.sleep(max.toMillis());
         }
         return payloads;
@@ -66,11 +81,15 @@ public final class NotificationListener implements AutoCloseable {
     }
 
     private Connection connection() throws SQLException {
+        if (closed) {
+            throw new SQLException("the listener is closed");
+        }
         if (connection == null || connection.isClosed()) {
             connection = username == null ? DriverManager.getConnection(url) : DriverManager.getConnection(url, username, password);
             try (Statement statement = connection.createStatement()) {
                 statement.execute("LISTEN " + channel);
             }
+            onListening.run();
         }
         return connection;
     }
@@ -89,6 +108,7 @@ public final class NotificationListener implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         closeQuietly();
     }
 }

@@ -22,7 +22,6 @@ import dev.graft.support.GraftServerTest;
 import dev.graft.support.QueuedJobs;
 import dev.graft.support.SseConnection;
 import dev.graft.support.TestDatabase;
-import dev.graft.web.Ids;
 
 /**
  * The bounds of live event streams: a tenant's cap (one more stream is a 429 problem with
@@ -54,7 +53,7 @@ class JobEventStreamTest {
     void setUp() {
         TestDatabase.cancelLeftoverJobs(jdbc);
         api = ApiClient.on(port);
-        job = queuedJob();
+        job = QueuedJobs.insertWithEvent(jdbc);
         Await.until("no stream left open by an earlier test", READ_TIMEOUT, this::openStreams, n -> n == 0);
     }
 
@@ -122,12 +121,5 @@ class JobEventStreamTest {
 
     private double reads() {
         return meters.get("graft.jobs.event.streams.reads").counter().count();
-    }
-
-    private String queuedJob() {
-        String id = QueuedJobs.insert(jdbc);
-        jdbc.sql("INSERT INTO fine_tuning_job_events (id, job_id, level, type, message) VALUES (:e, :id, 'info', 'queued', 'Job queued')")
-                .param("e", Ids.newId("ftevt")).param("id", id).update();
-        return id;
     }
 }

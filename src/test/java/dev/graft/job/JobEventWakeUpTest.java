@@ -2,7 +2,6 @@ package dev.graft.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -14,9 +13,8 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 import dev.graft.support.ApiClient;
-import dev.graft.support.Fixtures;
 import dev.graft.support.GraftServerTest;
-import dev.graft.support.Multipart;
+import dev.graft.support.QueuedJobs;
 import dev.graft.support.SseConnection;
 import dev.graft.support.TestDatabase;
 
@@ -44,10 +42,7 @@ class JobEventWakeUpTest {
     @Test
     void aNewEventReachesAnOpenStreamWithoutWaitingForTheHeartbeat() {
         ApiClient api = ApiClient.on(port);
-        String dataset = api.upload("/v1/datasets", Multipart.form().field("format", "csv")
-                .file("file", "wake.csv", "text/csv", Fixtures.csv(new String[] {"a", "b"}, 10))).json().get("id").asString();
-        String job = api.post("/v1/fine_tuning/jobs", "application/json", ("{\"base_model\": \"arch-mlp\", \"dataset\": \"" + dataset
-                + "\"}").getBytes(StandardCharsets.UTF_8)).json().get("id").asString();
+        String job = QueuedJobs.insertWithEvent(jdbc);
 
         try (SseConnection stream = SseConnection.open(port, "/v1/fine_tuning/jobs/" + job + "/events", Duration.ofSeconds(60))) {
             assertThat(stream.status()).isEqualTo(200);

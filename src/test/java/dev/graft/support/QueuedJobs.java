@@ -18,6 +18,14 @@ public final class QueuedJobs {
         return insert(jdbc, "tenant_default", 0, 3);
     }
 
+    /** A queued job with the {@code queued} event the API records, for tests that read its events. */
+    public static String insertWithEvent(JdbcClient jdbc) {
+        String id = insert(jdbc);
+        jdbc.sql("INSERT INTO fine_tuning_job_events (id, job_id, level, type, message) VALUES (:e, :id, 'info', 'queued', 'Job queued')")
+                .param("e", Ids.newId("ftevt")).param("id", id).update();
+        return id;
+    }
+
     public static String insert(JdbcClient jdbc, String tenant, int priority, int maxAttempts) {
         String id = Ids.newId("ftjob");
         jdbc.sql("""
