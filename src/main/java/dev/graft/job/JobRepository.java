@@ -23,16 +23,17 @@ class JobRepository {
 
     record NewJob(String id, String tenantId, String baseModel, String datasetId, String strategy, String hyperparameters, long seed,
             Double validationFraction, String suffix, String metadata, int priority, int maxAttempts, String idempotencyKey, String requestHash,
-            boolean compareBaseline, String strategyCandidates) {
+            boolean compareBaseline, String strategyCandidates, long maxDurationSeconds) {
     }
 
     void insert(NewJob job) {
         jdbc.sql("""
                 INSERT INTO fine_tuning_jobs (id, tenant_id, status, base_model, dataset_id, strategy, hyperparameters, seed,
                                               validation_fraction, suffix, metadata, priority, max_attempts, idempotency_key, request_hash,
-                                              compare_baseline, strategy_candidates)
+                                              compare_baseline, strategy_candidates, max_duration_seconds)
                 VALUES (:id, :tenantId, 'queued', :baseModel, :datasetId, :strategy, :hyperparameters::jsonb, :seed, :validationFraction, :suffix,
-                        :metadata::jsonb, :priority, :maxAttempts, :idempotencyKey, :requestHash, :compareBaseline, :strategyCandidates::jsonb)
+                        :metadata::jsonb, :priority, :maxAttempts, :idempotencyKey, :requestHash, :compareBaseline, :strategyCandidates::jsonb,
+                        :maxDurationSeconds)
                 """)
                 .paramSource(job)
                 .update();
@@ -103,20 +104,21 @@ class JobRepository {
                 .param("tenant", tenantId).query(Long.class).single();
     }
 
-    /** queued → cancelled. False when the job was no longer queued. */
-    boolean cancelQueued(String id) {
+    /**
+     * Cancels the job in one statement: a queued job is cancelled at once, a running one is asked
+     * to stop. The row lock makes it atomic against the worker's transitions: should a worker hand
+     * the job back to the queue or finish it meanwhile, PostgreSQL re-reads the row once that commits
+     * and the CASEs act on what the job is then. Empty when the job had already ended.
+     */
+    Optional<JobStatus> cancel(String id) {
         return jdbc.sql("""
-                UPDATE fine_tuning_jobs SET status = 'cancelled', finished_at = now()
-                WHERE id = :id AND status = 'queued'
-                """).param("id", id).update() == 1;
-    }
-
-    /** Asks the worker running the job to stop; it sees the flag within one training step. */
-    boolean requestCancel(String id) {
-        return jdbc.sql("""
-                UPDATE fine_tuning_jobs SET cancel_requested = true
-                WHERE id = :id AND status = 'running'
-                """).param("id", id).update() == 1;
+                UPDATE fine_tuning_jobs
+                SET status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
+                    finished_at = CASE WHEN status = 'queued' THEN now() ELSE finished_at END,
+                    cancel_requested = cancel_requested OR status = 'running'
+                WHERE id = :id AND status IN ('queued', 'running')
+                RETURNING status
+                """).param("id", id).query((rs, i) -> JobStatus.fromWireName(rs.getString(1))).optional();
     }
 
     /** Jobs that still need a dataset: it cannot be deleted under them. */

@@ -21,7 +21,7 @@ final class JobRequestParser {
 
     static final Set<String> STRATEGIES = Set.of("auto", "feature_extraction", "partial", "full");
     private static final Set<String> FIELDS = Set.of("base_model", "dataset", "strategy", "hyperparameters",
-            "validation_fraction", "seed", "suffix", "metadata", "priority", "compare_baseline");
+            "validation_fraction", "seed", "suffix", "metadata", "priority", "compare_baseline", "max_duration");
     private static final Pattern SUFFIX = Pattern.compile("[a-z0-9][a-z0-9_-]{0,39}");
 
     /** Integer hyperparameters with their inclusive bounds. */
@@ -36,12 +36,15 @@ final class JobRequestParser {
             "backbone_learning_rate_multiplier", new double[] {0, 1});
 
     private final List<FieldError> errors = new ArrayList<>();
+    private final long maxDurationLimit;
 
-    private JobRequestParser() {
+    private JobRequestParser(long maxDurationLimit) {
+        this.maxDurationLimit = maxDurationLimit;
     }
 
-    static JobSpec parse(JsonNode body) {
-        return new JobRequestParser().read(body);
+    /** @param maxDurationLimit the largest {@code max_duration} allowed, in seconds */
+    static JobSpec parse(JsonNode body, long maxDurationLimit) {
+        return new JobRequestParser(maxDurationLimit).read(body);
     }
 
     private JobSpec read(JsonNode body) {
@@ -107,11 +110,22 @@ final class JobRequestParser {
                 compareBaseline = compare.asBoolean();
             }
         }
+        Long maxDuration = null;
+        JsonNode budget = body.get("max_duration");
+        if (budget != null && !budget.isNull()) {
+            if (!integerIn(budget, 1, maxDurationLimit)) {
+                errors.add(new FieldError("/max_duration", "must be a whole number of seconds from 1 to " + maxDurationLimit
+                        + " (graft.jobs.max-duration-limit)"));
+            }
+            else {
+                maxDuration = budget.asLong();
+            }
+        }
         if (!errors.isEmpty()) {
             throw ApiProblem.unprocessable(errors);
         }
         return new JobSpec(baseModel, dataset, strategy == null ? "auto" : strategy, hyperparameters, validationFraction,
-                seed, suffix, metadata, priority, compareBaseline);
+                seed, suffix, metadata, priority, compareBaseline, maxDuration);
     }
 
     private Map<String, Object> hyperparameters(JsonNode node) {

@@ -49,7 +49,8 @@ final class JobRows {
                 instant(rs, "finished_at"),
                 rs.getBoolean("compare_baseline"),
                 rs.getString("transfer_report"),
-                rs.getString("strategy_candidates"));
+                rs.getString("strategy_candidates"),
+                (Long) rs.getObject("max_duration_seconds"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -78,7 +78,7 @@ public class JobService {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
             throw ApiProblem.invalidField("Idempotency-Key", "must be 1 to 255 characters");
         }
-        JobSpec spec = JobRequestParser.parse(body);
+        JobSpec spec = JobRequestParser.parse(body, properties.maxDurationLimit().toSeconds());
         String requestHash = Hashes.sha256(canonical(body));
         if (idempotencyKey != null) {
             jobs.expireIdempotencyKey(tenant, idempotencyKey, properties.idempotencyWindow());
@@ -173,7 +173,7 @@ public class JobService {
         return new JobRepository.NewJob(Ids.newId("ftjob"), tenant, model.id(), ds.id(), strategy, json.writeValueAsString(hyperparameters),
                 seed, spec.validationFraction(), spec.suffix(), spec.metadata() == null ? null : json.writeValueAsString(spec.metadata()),
                 spec.priority(), properties.maxAttempts(), idempotencyKey, requestHash, spec.compareBaseline(),
-                candidates);
+                candidates, spec.maxDurationSeconds() != null ? spec.maxDurationSeconds() : properties.defaultMaxDuration().toSeconds());
     }
 
     public JobView get(Caller caller, String id) {
@@ -199,20 +199,24 @@ public class JobService {
     /**
      * Queued jobs are cancelled at once. A running job is asked to stop: its worker sees the
      * request within one training step, stops, and marks it cancelled without registering a model.
+     * Either way a 200 means the job ends cancelled (see {@link JobRepository#cancel}).
      */
     public JobView cancel(Caller caller, String id) {
-        JobRow job = find(caller.tenantId(), id);
-        if (job.status().isTerminal()) {
-            throw new ApiProblem(HttpStatus.CONFLICT, ProblemType.CONFLICT, "Job " + id + " is already " + job.status().wireName());
-        }
-        transactions.executeWithoutResult(tx -> {
-            if (jobs.cancelQueued(id)) {
+        find(caller.tenantId(), id);
+        Optional<JobStatus> now = transactions.execute(tx -> {
+            Optional<JobStatus> status = jobs.cancel(id);
+            if (status.equals(Optional.of(JobStatus.CANCELLED))) {
                 events.append(id, "info", "cancelled", "Job cancelled before it started", null);
             }
-            else if (jobs.requestCancel(id)) {
+            else if (status.isPresent()) {
                 events.append(id, "info", "cancel_requested", "Cancellation requested; the worker stops within one training step", null);
             }
+            return status;
         });
+        if (now.isEmpty()) {
+            throw new ApiProblem(HttpStatus.CONFLICT, ProblemType.CONFLICT, "Job " + id + " is already "
+                    + find(caller.tenantId(), id).status().wireName());
+        }
         return get(caller, id);
     }
 

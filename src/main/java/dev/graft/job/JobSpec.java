@@ -5,6 +5,7 @@ import java.util.Map;
 /**
  * A creation request that passed the syntactic checks. {@code hyperparameters} holds what the
  * client gave: a {@link Number}, a {@link Boolean}, or the string {@code "auto"}, by wire name.
+ * {@code maxDurationSeconds} is null when the client named none (the default applies).
  */
 record JobSpec(
         String baseModel,
@@ -16,5 +17,6 @@ record JobSpec(
         String suffix,
         Map<String, String> metadata,
         int priority,
-        boolean compareBaseline) {
+        boolean compareBaseline,
+        Long maxDurationSeconds) {
 }

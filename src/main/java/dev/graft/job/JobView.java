@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * The fine-tuning job object, shaped like OpenAI's {@code fine_tuning.job}. Times are unix
- * seconds; {@code strategy} and {@code hyperparameters} are what {@code "auto"} resolved to.
+ * seconds; {@code strategy} and {@code hyperparameters} are what {@code "auto"} resolved to;
+ * {@code maxDuration} is the job's wall-clock budget in seconds (null on jobs made before budgets).
  */
 public record JobView(
         String id,
@@ -19,6 +20,7 @@ public record JobView(
         String suffix,
         Map<String, String> metadata,
         int priority,
+        Long maxDuration,
         String fineTunedModel,
         long createdAt,
         Long startedAt,

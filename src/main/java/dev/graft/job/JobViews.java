@@ -42,7 +42,7 @@ class JobViews {
         return new JobView(row.id(), "fine_tuning.job", row.status().wireName(), row.baseModel(), row.datasetId(),
                 row.strategy(), json.readValue(row.hyperparameters(), Hyperparameters.class), row.seed(),
                 row.validationFraction(), row.suffix(), row.metadata() == null ? null : json.readValue(row.metadata(), STRINGS),
-                row.priority(), row.fineTunedModel(), seconds(row.createdAt()), secondsOrNull(row.startedAt()),
+                row.priority(), row.maxDurationSeconds(), row.fineTunedModel(), seconds(row.createdAt()), secondsOrNull(row.startedAt()),
                 secondsOrNull(row.finishedAt()),
                 row.errorCode() == null ? null : new JobView.Error(row.errorCode(), row.errorMessage()),
                 row.attempts(), row.maxAttempts(), row.cancelRequested(),

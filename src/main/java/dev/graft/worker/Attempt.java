@@ -2,6 +2,7 @@ package dev.graft.worker;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.graft.job.JobEventRepository;
 import dev.graft.job.JobProperties;
 import dev.graft.job.JobQueue;
+import dev.graft.job.JobStatus;
 import dev.graft.model.ModelRegistry;
 import dev.graft.storage.ArtifactStore;
 
@@ -50,6 +52,11 @@ final class Attempt {
 
     void run(ScheduledExecutorService heartbeats) {
         String id = running.job().id();
+        if (running.outOfTime()) {
+            // Queued again after an earlier attempt, and its budget ran out meanwhile.
+            failed(JobFailure.maxDurationExceeded(running.job().maxDurationSeconds()));
+            return;
+        }
         ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(this::heartbeat,
                 jobProperties.heartbeatInterval().toMillis(), jobProperties.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
         try {
@@ -57,18 +64,23 @@ final class Attempt {
                     + " started on worker " + running.workerId() + " (" + running.device() + ")",
                     Map.of("attempt", running.job().attempts(), "worker", running.workerId(), "device", running.device()));
             JobOutcome outcome = executor.execute(running);
-            finish(outcome);
+            if (!(outcome instanceof JobOutcome.Succeeded) && running.stopReason() == RunningJob.StopReason.MAX_DURATION) {
+                failed(JobFailure.maxDurationExceeded(running.job().maxDurationSeconds()));
+            }
+            else {
+                finish(outcome);
+            }
         }
         catch (LeaseLostException e) {
             log.warn("Job {}: lease lost, another worker has it; abandoning this attempt", id);
         }
         catch (JobFailure e) {
-            failed(e.code(), e.getMessage(), e.retryable(), e);
+            failed(e);
         }
         catch (Exception | Error e) {
             // Unclassified: treat as infrastructure trouble, so the job is retried up to its attempt limit
             // instead of staying running forever.
-            failed("internal_error", e.getClass().getSimpleName() + ": " + e.getMessage(), true, e);
+            failed(new JobFailure("internal_error", e.getClass().getSimpleName() + ": " + e.getMessage(), true, e));
         }
         finally {
             heartbeat.cancel(false);
@@ -95,19 +107,24 @@ final class Attempt {
         String id = running.job().id();
         var token = running.job().leaseToken();
         if (outcome instanceof JobOutcome.Succeeded s) {
-            boolean won = Boolean.TRUE.equals(transactions.execute(tx -> {
-                if (!queue.succeed(id, token, s.model().id(), s.transferReport())) {
-                    return false;
+            JobStatus ended = transactions.execute(tx -> {
+                if (queue.succeed(id, token, s.model().id(), s.transferReport())) {
+                    models.register(s.model());
+                    // Model ids are made of [A-Za-z0-9:_-] only, so they need no JSON escaping.
+                    events.append(id, "info", "succeeded", "Job succeeded: model " + s.model().id(),
+                            "{\"model\":\"" + s.model().id() + "\"}");
+                    return JobStatus.SUCCEEDED;
                 }
-                models.register(s.model());
-                // Model ids are made of [A-Za-z0-9:_-] only, so they need no JSON escaping.
-                events.append(id, "info", "succeeded", "Job succeeded: model " + s.model().id(),
-                        "{\"model\":\"" + s.model().id() + "\"}");
-                return true;
-            }));
-            if (won) {
+                // A cancel requested after the last step still wins: the client was told the job would end cancelled.
+                return cancelledFenced(id, token) ? JobStatus.CANCELLED : null;
+            });
+            if (ended == JobStatus.SUCCEEDED) {
                 log.info("Job {} succeeded: {}", id, s.model().id());
                 leftovers.sweep(id, s.artifactPrefix());
+            }
+            else if (ended == JobStatus.CANCELLED) {
+                log.info("Job {} finished training after its cancel was requested; cancelled, model discarded", id);
+                leftovers.sweep(id, null);
             }
             else {
                 log.warn("Job {} finished training but lost its lease first; discarding its model", id);
@@ -115,51 +132,73 @@ final class Attempt {
             }
         }
         else if (outcome instanceof JobOutcome.Cancelled) {
-            boolean ended = Boolean.TRUE.equals(transactions.execute(tx -> {
-                if (!queue.cancelled(id, token)) {
-                    return false;
-                }
-                events.append(id, "info", "cancelled", "Job cancelled; no model was registered", null);
-                return true;
-            }));
-            if (ended) {
+            if (Boolean.TRUE.equals(transactions.execute(tx -> cancelledFenced(id, token)))) {
                 leftovers.sweep(id, null);
             }
         }
         else {
-            transactions.executeWithoutResult(tx -> {
-                if (queue.release(id, token, false, "worker shutting down")) {
+            JobStatus ended = transactions.execute(tx -> queue.release(id, token, false, "worker shutting down").map(status -> {
+                if (status == JobStatus.QUEUED) {
                     events.append(id, "info", "interrupted", "Worker " + running.workerId()
                             + " is shutting down; the job is back in the queue and resumes from its checkpoint", null);
                     queue.notifyQueued(id);
                 }
-            });
+                else {
+                    cancelledEvent(id);
+                }
+                return status;
+            }).orElse(null));
+            if (ended == JobStatus.CANCELLED) {
+                leftovers.sweep(id, null);
+            }
         }
     }
 
-    private void failed(String code, String message, boolean retryable, Throwable cause) {
+    private boolean cancelledFenced(String id, UUID token) {
+        if (!queue.cancelled(id, token)) {
+            return false;
+        }
+        cancelledEvent(id);
+        return true;
+    }
+
+    private void cancelledEvent(String id) {
+        events.append(id, "info", "cancelled", "Job cancelled; no model was registered", null);
+    }
+
+    private void failed(JobFailure failure) {
         String id = running.job().id();
         var token = running.job().leaseToken();
+        String code = failure.code();
+        String message = failure.getMessage();
+        boolean retryable = failure.retryable();
         log.warn("Job {} attempt {} failed ({}, {}): {}", id, running.job().attempts(), code,
-                retryable ? "retryable" : "not retryable", message, cause);
+                retryable ? "retryable" : "not retryable", message, failure.getCause());
         try {
-            boolean ended = Boolean.TRUE.equals(transactions.execute(tx -> {
+            JobStatus ended = transactions.execute(tx -> {
                 boolean lastAttempt = running.job().attempts() >= running.job().maxAttempts();
                 if (retryable && !lastAttempt) {
-                    if (queue.release(id, token, true, message)) {
+                    JobStatus status = queue.release(id, token, true, message).orElse(null);
+                    if (status == JobStatus.QUEUED) {
                         events.append(id, "warn", "retrying", "Attempt " + running.job().attempts() + " failed (" + code + "): "
                                 + message + "; the job is queued again", null);
                         queue.notifyQueued(id);
                     }
-                    return false;
+                    else if (status == JobStatus.CANCELLED) {
+                        cancelledEvent(id);
+                    }
+                    return status;
                 }
-                if (!queue.fail(id, token, code, message)) {
-                    return false;
+                JobStatus status = queue.fail(id, token, code, message).orElse(null);
+                if (status == JobStatus.FAILED) {
+                    events.append(id, "error", "failed", "Job failed (" + code + "): " + message, null);
                 }
-                events.append(id, "error", "failed", "Job failed (" + code + "): " + message, null);
-                return true;
-            }));
-            if (ended) {
+                else if (status == JobStatus.CANCELLED) {
+                    cancelledEvent(id);
+                }
+                return status;
+            });
+            if (ended != null && ended.isTerminal()) {
                 leftovers.sweep(id, null);
             }
         }

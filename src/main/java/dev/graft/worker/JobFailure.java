@@ -20,6 +20,12 @@ public class JobFailure extends RuntimeException {
         return new JobFailure("invalid_data", message, false, null);
     }
 
+    /** The job used up its wall-clock budget: not retryable, since every attempt shares that budget. */
+    public static JobFailure maxDurationExceeded(long budgetSeconds) {
+        return new JobFailure("max_duration_exceeded", "The job used up its max_duration of " + budgetSeconds
+                + " seconds and was stopped", false, null);
+    }
+
     public String code() {
         return code;
     }

@@ -1,5 +1,6 @@
 package dev.graft.worker;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +19,9 @@ import dev.graft.job.JobStatus;
 
 /**
  * Takes back jobs whose worker stopped renewing its lease (killed, hung, cut off from the
- * database). Runs in every process; concurrent reapers are safe because the reaping statement
- * skips rows another one has locked.
+ * database), and fails jobs past their {@code max_duration} that their worker did not stop. Runs in
+ * every process; concurrent reapers are safe because the reaping statements skip rows another one
+ * has locked.
  */
 @Component
 class LeaseReaper {
@@ -45,7 +47,7 @@ class LeaseReaper {
 
     /** One pass; returns what it took back. */
     List<JobQueue.Reaped> reap() {
-        List<JobQueue.Reaped> reaped = queue.reapExpiredLeases();
+        List<JobQueue.Reaped> reaped = new ArrayList<>(queue.reapExpiredLeases());
         for (JobQueue.Reaped job : reaped) {
             if (job.status() == JobStatus.QUEUED) {
                 log.warn("Job {}: worker {} stopped renewing its lease; queued again after attempt {}", job.id(), job.lostWorker(), job.attempts());
@@ -53,11 +55,25 @@ class LeaseReaper {
                         + job.attempts() + "; the job is queued again and resumes from its latest checkpoint", null);
                 queue.notifyQueued(job.id());
             }
+            else if (job.status() == JobStatus.CANCELLED) {
+                log.warn("Job {}: worker {} stopped renewing its lease after a cancel was requested; job cancelled", job.id(), job.lostWorker());
+                events.append(job.id(), "info", "cancelled", "Job cancelled; no model was registered", null);
+            }
             else {
                 log.error("Job {}: worker {} lost on the last attempt ({}); job failed", job.id(), job.lostWorker(), job.attempts());
                 events.append(job.id(), "error", "failed", "Worker " + job.lostWorker() + " stopped responding on attempt "
                         + job.attempts() + ", the last one allowed; the job failed", null);
             }
+        }
+        // The worker stops a job at its first step past max_duration; a lease's length later, this does.
+        for (JobQueue.Reaped job : queue.failOverBudget(properties.leaseDuration())) {
+            reaped.add(job);
+            if (job.status() == JobStatus.CANCELLED) {
+                events.append(job.id(), "info", "cancelled", "Job cancelled; no model was registered", null);
+                continue;
+            }
+            log.warn("Job {}: {} (worker {})", job.id(), job.errorMessage(), job.lostWorker());
+            events.append(job.id(), "error", "failed", "Job failed (max_duration_exceeded): " + job.errorMessage(), null);
         }
         return reaped;
     }

@@ -1,5 +1,6 @@
 package dev.graft.worker;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +28,8 @@ public final class RunningJob {
     private static final Logger log = LoggerFactory.getLogger(RunningJob.class);
     private static final long OUTAGE_RETRY_MILLIS = 500;
 
-    /** Why the attempt should stop. */
-    public enum StopReason { NONE, CANCEL, SHUTDOWN, LEASE_LOST }
+    /** Why the attempt should stop; {@code MAX_DURATION}: the job used up its wall-clock budget. */
+    public enum StopReason { NONE, CANCEL, MAX_DURATION, SHUTDOWN, LEASE_LOST }
 
     private final JobRow job;
     private final String workerId;
@@ -38,6 +39,12 @@ public final class RunningJob {
     private final JsonMapper json;
     private final long cancelCheckNanos;
     private final long outageToleranceNanos;
+    /**
+     * When the job's max_duration runs out (null: no budget): its first start, as the database
+     * stamped it, plus the budget. Compared with this host's clock; the reaper, on the database's
+     * clock, is the backstop should the two disagree.
+     */
+    private final Instant deadline;
 
     private volatile boolean cancelRequested;
     private volatile boolean shutdown;
@@ -56,6 +63,8 @@ public final class RunningJob {
         this.cancelCheckNanos = cancelCheckNanos;
         this.outageToleranceNanos = outageToleranceNanos;
         this.cancelRequested = job.cancelRequested();
+        this.deadline = job.maxDurationSeconds() == null || job.startedAt() == null ? null
+                : job.startedAt().plusSeconds(job.maxDurationSeconds());
     }
 
     public JobRow job() {
@@ -91,7 +100,15 @@ public final class RunningJob {
         if (cancelRequested) {
             return StopReason.CANCEL;
         }
+        if (outOfTime()) {
+            return StopReason.MAX_DURATION;
+        }
         return shutdown ? StopReason.SHUTDOWN : StopReason.NONE;
+    }
+
+    /** Whether the job has used up its max_duration (counted from its first start, across attempts). */
+    boolean outOfTime() {
+        return deadline != null && Instant.now().isAfter(deadline);
     }
 
     public void event(String level, String type, String message, Map<String, Object> data) {

@@ -22,6 +22,7 @@ import dev.graft.job.JobEventRepository;
 import dev.graft.job.JobProperties;
 import dev.graft.job.JobQueue;
 import dev.graft.job.JobRow;
+import dev.graft.job.NotificationListener;
 import dev.graft.model.ModelRegistry;
 import dev.graft.storage.ArtifactStore;
 
@@ -46,7 +47,7 @@ class WorkerLoop implements SmartLifecycle {
     private final WorkerProperties properties;
     private final JobExecutor executor;
     private final JsonMapper json;
-    private final QueueListener listener;
+    private final NotificationListener listener;
     private final String workerId;
     private final Long parentPid;
     private final ScheduledExecutorService heartbeats = DaemonScheduler.create("graft-heartbeat", 1);
@@ -67,7 +68,7 @@ class WorkerLoop implements SmartLifecycle {
         this.properties = properties;
         this.executor = executor;
         this.json = json;
-        this.listener = jobProperties.listen() ? new QueueListener(dataSource, JobQueue.NEW_JOB_CHANNEL) : null;
+        this.listener = jobProperties.listen() ? new NotificationListener(dataSource, JobQueue.NEW_JOB_CHANNEL) : null;
         this.workerId = properties.id() != null && !properties.id().isBlank() ? properties.id() : defaultId(properties.device());
         this.parentPid = parentPid;
     }
@@ -95,7 +96,7 @@ class WorkerLoop implements SmartLifecycle {
                 Optional<JobRow> claimed = queue.claim(workerId, jobProperties.leaseDuration());
                 if (claimed.isEmpty()) {
                     if (listener != null) {
-                        listener.awaitJob(jobProperties.pollInterval());
+                        listener.await(jobProperties.pollInterval());
                     }
                     else {
                         Thread.sleep(jobProperties.pollInterval().toMillis());

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import dev.graft.support.Fixtures;
 import dev.graft.support.GraftServerTest;
+import dev.graft.support.QueuedJobs;
 import dev.graft.support.TestDatabase;
 import dev.graft.web.Ids;
 
@@ -33,11 +33,8 @@ import dev.graft.web.Ids;
 @GraftServerTest
 class ClaimProtocolTest {
 
-
     @Autowired
     JobQueue queue;
-    @Autowired
-    JobRepository jobs;
     @Autowired
     JdbcClient jdbc;
 
@@ -140,9 +137,47 @@ class ClaimProtocolTest {
         assertThat(row.finishedAt()).isNotNull();
     }
 
-    private String insertJob(int priority) {
-        String id = Ids.newId("ftjob");
-        jobs.insert(new JobRepository.NewJob(id, "tenant_default", "arch-mlp", "ds_test", "full", Fixtures.RESOLVED_HYPERPARAMETERS, 1, null, null, null, priority, 3, null, "h", false, null));
+    @Test
+    void workersAreSharedAcrossTenantsBeforeAnyTenantsPriorityCounts() {
+        String a = tenant("fair-a");
+        String b = tenant("fair-b");
+        List<String> aJobs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            aJobs.add(insertJob(a, 100));
+        }
+        String bJob = insertJob(b, -100);
+
+        String first = queue.claim("w1", Duration.ofSeconds(30)).orElseThrow().id();
+        String second = queue.claim("w2", Duration.ofSeconds(30)).orElseThrow().id();
+        String third = queue.claim("w3", Duration.ofSeconds(30)).orElseThrow().id();
+
+        // A waited longest, so it goes first; then B, which runs nothing, before A's second job.
+        assertThat(first).isEqualTo(aJobs.get(0));
+        assertThat(second).isEqualTo(bJob);
+        assertThat(third).isEqualTo(aJobs.get(1));
+    }
+
+    @Test
+    void priorityStillOrdersATenantsOwnJobs() {
+        String a = tenant("own-order");
+        String low = insertJob(a, -5);
+        String high = insertJob(a, 50);
+
+        assertThat(queue.claim("w", Duration.ofSeconds(30)).orElseThrow().id()).isEqualTo(high);
+        assertThat(queue.claim("w", Duration.ofSeconds(30)).orElseThrow().id()).isEqualTo(low);
+    }
+
+    private String tenant(String name) {
+        String id = Ids.newId("tenant");
+        jdbc.sql("INSERT INTO tenants (id, name) VALUES (:id, :name)").param("id", id).param("name", name + "-" + id).update();
         return id;
+    }
+
+    private String insertJob(int priority) {
+        return insertJob("tenant_default", priority);
+    }
+
+    private String insertJob(String tenant, int priority) {
+        return QueuedJobs.insert(jdbc, tenant, priority, 3);
     }
 }

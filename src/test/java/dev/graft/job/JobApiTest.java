@@ -94,6 +94,7 @@ class JobApiTest {
             body not an object            | [1, 2]                                                                     | ''
             baseline as words             | {"base_model": "arch-mlp", "dataset": "DS", "compare_baseline": "yes"}     | /compare_baseline
             baseline of a scratch base    | {"base_model": "arch-mlp", "dataset": "DS", "compare_baseline": true}      | /compare_baseline
+            max_duration of zero          | {"base_model": "arch-mlp", "dataset": "DS", "max_duration": 0}             | /max_duration
             """)
     void rejectsEachInvalidFieldNamingItAndQueuesNothing(String name, String body, String pointer) {
         long before = countJobs();
@@ -105,6 +106,17 @@ class JobApiTest {
         assertThat(response.json().get("type").asString()).isEqualTo("/problems/validation");
         assertThat(locations(response.json())).as(response.toString()).containsExactly(pointer);
         assertThat(countJobs()).isEqualTo(before);
+    }
+
+    @Test
+    void aJobGetsTheMaxDurationItAsksForOrTheDefault() {
+        JsonNode asked = post("{\"base_model\": \"arch-mlp\", \"dataset\": \"" + dataset + "\", \"max_duration\": 90}", null).json();
+        JsonNode unsaid = post("{\"base_model\": \"arch-mlp\", \"dataset\": \"" + dataset + "\"}", null).json();
+
+        assertThat(asked.get("max_duration").asLong()).isEqualTo(90);
+        assertThat(unsaid.get("max_duration").asLong()).as("graft.jobs.default-max-duration").isEqualTo(24 * 3600);
+        api.post("/v1/fine_tuning/jobs/" + asked.get("id").asString() + "/cancel", null, null);
+        api.post("/v1/fine_tuning/jobs/" + unsaid.get("id").asString() + "/cancel", null, null);
     }
 
     @Test

@@ -78,7 +78,10 @@ class ApiRestartTest {
         TestDatabase.Connection db = TestDatabase.connection();
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--graft.mode=all", "--graft.worker.processes=1",
                 "--graft.worker.jvm-options=-Xmx1g", "--graft.training.threads=1", "--spring.datasource.url=" + db.url(),
-                "--graft.storage.root=" + store, "--graft.jobs.poll-interval=1s"));
+                "--graft.storage.root=" + store, "--graft.jobs.poll-interval=1s",
+                // Quotas off, as GraftTestInitializer has them for every other class: the shared test
+                // database already holds the datasets of the classes that ran before this one.
+                "--graft.limits.datasets-per-tenant=0", "--graft.limits.models-per-tenant=0"));
         if (db.username() != null) {
             args.add("--spring.datasource.username=" + db.username());
             args.add("--spring.datasource.password=" + db.password());

@@ -37,7 +37,7 @@ public class GraftTestInitializer implements ApplicationContextInitializer<Confi
         // would couple unrelated tests. They are off unless a test sets them (LimitsTest does).
         for (String limit : List.of("graft.limits.datasets-per-tenant", "graft.limits.models-per-tenant",
                 "graft.limits.uploads-in-flight-per-tenant", "graft.limits.predictions-per-second",
-                "graft.jobs.max-running-per-tenant")) {
+                "graft.jobs.max-running-per-tenant", "graft.jobs.event-streams.max-per-tenant")) {
             if (inlined == null || !inlined.containsProperty(limit)) {
                 properties.add(limit + "=0");
             }

@@ -22,10 +22,9 @@ import dev.graft.job.JobRow;
 import dev.graft.job.JobStatus;
 import dev.graft.model.ModelRegistry;
 import dev.graft.storage.ArtifactStore;
-import dev.graft.support.Fixtures;
 import dev.graft.support.GraftServerTest;
+import dev.graft.support.QueuedJobs;
 import dev.graft.support.TestDatabase;
-import dev.graft.web.Ids;
 
 /**
  * How an attempt's ending is recorded, whatever the executor did: failures classified (bad data
@@ -51,6 +50,8 @@ class AttemptOutcomeTest {
     JsonMapper json;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    LeaseReaper reaper;
 
 
     ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
@@ -132,6 +133,83 @@ class AttemptOutcomeTest {
         assertThat(store.exists(prefix + "/graft-model.json")).isFalse();
     }
 
+    @Test
+    void aJobWhoseCancelWasRequestedEndsCancelledEvenIfItsTrainingFinished() throws Exception {
+        String id = queuedJob(3);
+        String prefix = "models/" + id + "/attempt-1";
+        store.put(prefix + "/graft-model.json", "{}".getBytes());
+
+        run(job -> {
+            // The client cancels after the last step the worker checked, before it records success.
+            jdbc.sql("UPDATE fine_tuning_jobs SET cancel_requested = true WHERE id = :id").param("id", id).update();
+            return new JobOutcome.Succeeded(model(job.job(), "ft:arch-mlp::late" + id.substring(id.length() - 4)), prefix);
+        });
+
+        JobRow row = queue.find(id).orElseThrow();
+        assertThat(row.status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(row.fineTunedModel()).isNull();
+        assertThat(jdbc.sql("SELECT count(*) FROM fine_tuned_models WHERE job_id = :id").param("id", id).query(Integer.class).single())
+                .isZero();
+        assertThat(store.exists(prefix + "/graft-model.json")).isFalse();
+        assertThat(types(id)).endsWith("cancelled");
+    }
+
+    @Test
+    void aJobHandedBackAfterItsCancelWasRequestedEndsCancelledInsteadOfQueued() {
+        String id = queuedJob(3);
+
+        run(job -> {
+            jdbc.sql("UPDATE fine_tuning_jobs SET cancel_requested = true WHERE id = :id").param("id", id).update();
+            return new JobOutcome.Interrupted();
+        });
+
+        JobRow row = queue.find(id).orElseThrow();
+        assertThat(row.status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(row.finishedAt()).isNotNull();
+        assertThat(types(id)).endsWith("cancelled").doesNotContain("interrupted");
+    }
+
+    @Test
+    void aJobPastItsMaxDurationIsStoppedAtTheNextStepAndFailsWithThatError() {
+        String id = queuedJob(3);
+        jdbc.sql("UPDATE fine_tuning_jobs SET max_duration_seconds = 1 WHERE id = :id").param("id", id).update();
+
+        run(job -> {
+            // A training loop: one step after another until the job is told to stop (or, were it never
+            // told, until the test gives up rather than hang).
+            long giveUp = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (job.stopReason() == RunningJob.StopReason.NONE && System.nanoTime() < giveUp) {
+                Thread.sleep(20);
+            }
+            return new JobOutcome.Cancelled(0);
+        });
+
+        JobRow row = queue.find(id).orElseThrow();
+        assertThat(row.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(row.errorCode()).isEqualTo("max_duration_exceeded");
+        assertThat(row.errorMessage()).contains("max_duration of 1 seconds");
+        assertThat(row.attempts()).as("a spent budget is not retried").isEqualTo(1);
+        assertThat(types(id)).endsWith("failed");
+    }
+
+    @Test
+    void theReaperFailsAJobPastItsMaxDurationThatItsWorkerDidNotStop() {
+        String id = queuedJob(3);
+        jdbc.sql("UPDATE fine_tuning_jobs SET max_duration_seconds = 60 WHERE id = :id").param("id", id).update();
+        JobRow claimed = queue.claim("stuck-worker", Duration.ofMinutes(10)).orElseThrow();
+        // Started long enough ago that its budget and the grace after it (a lease) are both spent.
+        jdbc.sql("UPDATE fine_tuning_jobs SET started_at = now() - interval '1 hour' WHERE id = :id").param("id", id).update();
+
+        reaper.reap();
+
+        JobRow row = queue.find(id).orElseThrow();
+        assertThat(row.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(row.errorCode()).isEqualTo("max_duration_exceeded");
+        assertThat(row.errorMessage()).contains("max_duration of 60 seconds");
+        assertThat(queue.heartbeat(id, claimed.leaseToken(), Duration.ofSeconds(30))).as("the worker has lost the job").isEmpty();
+        assertThat(types(id)).endsWith("failed");
+    }
+
     private void run(JobExecutor executor) {
         JobRow claimed = queue.claim("test-worker", Duration.ofSeconds(30)).orElseThrow();
         RunningJob running = new RunningJob(claimed, "test-worker", "cpu", queue, events, json, Duration.ofMillis(100).toNanos(),
@@ -140,12 +218,7 @@ class AttemptOutcomeTest {
     }
 
     private String queuedJob(int maxAttempts) {
-        String id = Ids.newId("ftjob");
-        jdbc.sql("""
-                INSERT INTO fine_tuning_jobs (id, tenant_id, status, base_model, dataset_id, strategy, hyperparameters, seed, max_attempts)
-                VALUES (:id, 'tenant_default', 'queued', 'arch-mlp', 'ds_x', 'full', :hp::jsonb, 1, :max)
-                """).param("id", id).param("max", maxAttempts).param("hp", Fixtures.RESOLVED_HYPERPARAMETERS).update();
-        return id;
+        return QueuedJobs.insert(jdbc, "tenant_default", 0, maxAttempts);
     }
 
     private static ModelRegistry.NewModel model(JobRow job, String modelId) {

@@ -92,6 +92,22 @@ class FineTuningEndToEndTest {
     }
 
     @Test
+    void aJobPastItsMaxDurationFailsWithThatErrorAndNoModel() {
+        JsonNode job = create("{\"base_model\": \"arch-mlp\", \"dataset\": \"" + dataset
+                + "\", \"max_duration\": 3, \"hyperparameters\": {\"n_epochs\": 1000, \"batch_size\": 2, \"early_stopping_patience\": 0}}");
+        String id = job.get("id").asString();
+
+        JsonNode failed = await(id, j -> j.get("status").asString().equals("failed"), Duration.ofSeconds(120));
+
+        assertThat(failed.get("error").get("code").asString()).isEqualTo("max_duration_exceeded");
+        assertThat(failed.get("error").get("message").asString()).contains("max_duration of 3 seconds");
+        assertThat(failed.get("fine_tuned_model").isNull()).isTrue();
+        assertThat(failed.get("attempts").asInt()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM fine_tuned_models WHERE job_id = :id").param("id", id)
+                .query(Integer.class).single()).isZero();
+    }
+
+    @Test
     void queueMetricsArePublished() {
         ApiClient.Response metric = api.outsideContract().get("/actuator/metrics/graft.jobs.queue.depth");
         assertThat(metric.status()).isEqualTo(200);
