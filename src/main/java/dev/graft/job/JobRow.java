@@ -36,5 +36,5 @@ public record JobRow(
         Instant finishedAt,
         boolean compareBaseline,
         String transferReport,
-        String strategyCandidates) {
+        String search) {
 }

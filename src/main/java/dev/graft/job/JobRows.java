@@ -49,7 +49,7 @@ final class JobRows {
                 instant(rs, "finished_at"),
                 rs.getBoolean("compare_baseline"),
                 rs.getString("transfer_report"),
-                rs.getString("strategy_candidates"));
+                rs.getString("search"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -4,7 +4,9 @@ import java.util.Map;
 
 /**
  * The fine-tuning job object, shaped like OpenAI's {@code fine_tuning.job}. Times are unix
- * seconds; {@code strategy} and {@code hyperparameters} are what {@code "auto"} resolved to.
+ * seconds; {@code strategy} and {@code hyperparameters} are what {@code "auto"} resolved to (for
+ * strategy {@code auto}, once its search has chosen; {@code "auto"} values until then), and
+ * {@code search} is that search (null for an explicit strategy).
  */
 public record JobView(
         String id,
@@ -13,7 +15,7 @@ public record JobView(
         String baseModel,
         String dataset,
         String strategy,
-        Hyperparameters hyperparameters,
+        Map<String, Object> hyperparameters,
         long seed,
         Double validationFraction,
         String suffix,
@@ -32,7 +34,8 @@ public record JobView(
         Integer maxRunningPerTenant,
         String waitingReason,
         boolean compareBaseline,
-        Map<String, Object> transferReport) {
+        Map<String, Object> transferReport,
+        Map<String, Object> search) {
 
     public record Error(String code, String message) {
     }

@@ -13,6 +13,18 @@ import dev.graft.basemodel.OnnxSentenceEncoder;
 final class SentenceEncoders {
 
     private static OnnxSentenceEncoder encoder;
+    /**
+     * Recent embeddings by text: the search trains many runs on the same examples, and encoding
+     * a text (not the training) is what costs with this base. Bounded, least recently used first out.
+     */
+    private static final int CACHED = 20_000;
+    private static final java.util.Map<String, float[]> RECENT =
+            new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, float[]> eldest) {
+                    return size() > CACHED;
+                }
+            };
 
     private SentenceEncoders() {
     }
@@ -24,6 +36,11 @@ final class SentenceEncoders {
         if (encoder == null) {
             encoder = OnnxSentenceEncoder.open(Engines.dataDirectory().resolve("encoders"));
         }
-        return encoder.embed(List.of(text))[0];
+        float[] cached = RECENT.get(text);
+        if (cached == null) {
+            cached = encoder.embed(List.of(text))[0];
+            RECENT.put(text, cached);
+        }
+        return cached.clone();
     }
 }

@@ -74,7 +74,7 @@ class GraftArtifactImportTest {
             train.add(new Example(new Input.Tabular(new float[] {i % 2, -(i % 2)}), i % 2));
         }
         TrainingRequest request = new TrainingRequest(new BaseModel.Artifact(id, store.directory("imports/" + id + "/graft")),
-                Strategy.PARTIAL, Hyperparameters.defaults().withEpochs(1).withBatchSize(4).withThreads(1),
+                Strategy.PARTIAL, Hyperparameters.builder().epochs(1).batchSize(4).threads(1).build(),
                 new TrainingData(Modality.TABULAR, List.of("x", "y"), train, train.subList(0, 2)), null, work.resolve("out"),
                 null, null, null);
         try (TrainingResult result = new TrainingRun().run(request, TrainingListener.NONE, CancellationToken.none())) {

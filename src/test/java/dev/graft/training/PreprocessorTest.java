@@ -57,8 +57,8 @@ class PreprocessorTest {
             image[i] = i;
         }
         ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(2, 5, 5);
-        float[] a = new EncodedSplit.Augmentation(1, 3).apply(image, shape);
-        float[] b = new EncodedSplit.Augmentation(1, 3).apply(image, shape);
+        float[] a = new EncodedSplit.Augmentation(1, 3, Hyperparameters.Augment.SHIFT_SCALE_FLIP).apply(image, shape);
+        float[] b = new EncodedSplit.Augmentation(1, 3, Hyperparameters.Augment.SHIFT_SCALE_FLIP).apply(image, shape);
         assertThat(a).containsExactly(b);
     }
 
