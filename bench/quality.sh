@@ -36,7 +36,7 @@ cleanup() {
 trap cleanup EXIT
 createdb "$db"
 # One worker with 2 PyTorch threads; quotas off (the bench makes and deletes hundreds of models).
-java -jar target/graft.jar --server.port=$port --graft.mode=all --graft.worker.processes=1 \
+SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE=4 java -jar target/graft.jar --server.port=$port --graft.mode=all --graft.worker.processes=1 \
   --spring.datasource.url="jdbc:postgresql://$PGHOST:5432/$db?user=$PGUSER" \
   --graft.storage.root="$work/store" --graft.training.data-directory="$work/data" --graft.training.threads=2 \
   --graft.limits.models-per-tenant=0 --graft.limits.predictions-per-second=0 > "$work/server.log" 2>&1 &

@@ -21,7 +21,7 @@ import java.util.Map;
 final class Candidates {
 
     /** A candidate whose fold runs cost at most this many default runs skips successive halving. */
-    static final double CHEAP = 0.1;
+    static final double CHEAP = 0.25;
     private static final float[] HEAD_RATES = {3e-3f, 3e-2f};
     private static final float[] FINE_TUNING_RATES = {1e-3f, 3e-3f};
 
@@ -59,9 +59,12 @@ final class Candidates {
                 : spec != null && Architectures.usesSentenceEncoder(spec);
         boolean pretrained = !(base instanceof BaseModel.Architecture) || frozenOnly;
         if (pretrained) {
+            // Costs are per optimizer step against a full fine-tuning step. Small networks' steps cost
+            // mostly fixed overhead, so every trained network counts as 1; a head on cached embeddings
+            // as 0.2 beside a backbone it skips, and as 1 when it is the whole model (the sentence encoder).
             for (float rate : HEAD_RATES) {
                 add("feature_extraction", base, true, Strategy.FEATURE_EXTRACTION,
-                        b -> b.learningRate(rate), 0.05);
+                        b -> b.learningRate(rate), frozenOnly ? 1 : 0.2);
             }
         }
         if (pretrained && !frozenOnly) {
@@ -71,7 +74,7 @@ final class Candidates {
                 int units = size.modality() == Modality.TABULAR ? 1 : 2;
                 for (int top = 1; top <= units; top++) {
                     int t = top;
-                    add("partial top=" + top, base, true, Strategy.PARTIAL, b -> b.unfreezeLayers(t), 0.5);
+                    add("partial top=" + top, base, true, Strategy.PARTIAL, b -> b.unfreezeLayers(t), 0.8);
                 }
             }
             for (float rate : FINE_TUNING_RATES) {
@@ -98,7 +101,7 @@ final class Candidates {
             for (float rate : new float[] {1e-2f, 3e-3f}) {
                 add(name, scratch, false, Strategy.FULL, b -> b.learningRate(rate), 1);
             }
-            add("scratch linear", new BaseModel.LinearModel(), false, Strategy.FULL, b -> b, 0.3);
+            add("scratch linear", new BaseModel.LinearModel(), false, Strategy.FULL, b -> b, 1);
         }
         else {
             for (float rate : new float[] {1e-2f, 3e-3f}) {

@@ -22,6 +22,12 @@ final class ModelSearch {
 
     private static final Logger log = LoggerFactory.getLogger(ModelSearch.class);
     static final int ETA = 3;
+    /**
+     * The share of the budget the plan spends on training: the rest covers what the cost estimates
+     * leave out (each fold run builds its network and encodes its examples; the default run they are
+     * compared with may stop early).
+     */
+    static final double PLANNED_SHARE = 0.85;
 
     /** The decision, or null fields when the search was stopped. */
     record Outcome(Candidates.Spec chosen, Hyperparameters refit, SearchReport report,
@@ -52,14 +58,19 @@ final class ModelSearch {
     }
 
     private Outcome search() {
-        double jobTrainShare = (double) request.data().train().size() / folds.pool.size();
-        double foldFactor = folds.trainShare() / jobTrainShare;
+        // Costs count optimizer steps against a default run's (an epoch of its train split), batches rounded up.
+        int trainExamples = request.data().train().size();
+        int b = request.search().given().batchSize() != null ? request.search().given().batchSize()
+                : TrainingDefaults.batchSize(trainExamples);
+        double defaultSteps = Math.ceil((double) trainExamples / b);
+        double foldFactor = Math.ceil(folds.trainShare() * folds.pool.size() / b) / defaultSteps;
+        double refitFactor = Math.ceil((double) folds.pool.size() / b) / defaultSteps;
         List<Candidates.Spec> cheap = specs.stream().filter(s -> s.cost() <= Candidates.CHEAP).toList();
         List<Candidates.Spec> costly = specs.stream().filter(s -> s.cost() > Candidates.CHEAP).toList();
         boolean halving = costly.size() > ETA;
         int promoted = halving ? Math.max(2, (costly.size() + ETA - 1) / ETA) : costly.size();
         double budget = request.search().budget();
-        double fraction = budgetFraction(cheap, costly, halving, promoted, folds.count, foldFactor, 1 / jobTrainShare, budget);
+        double fraction = budgetFraction(cheap, costly, halving, promoted, folds.count, foldFactor, refitFactor, budget);
         SearchReport resumed = request.search().resume();
         if (resumed != null && resumed.budgetFraction() > 0) {
             fraction = resumed.budgetFraction();
@@ -67,7 +78,7 @@ final class ModelSearch {
         state = new SearchReport("searching", budget, request.search().given().toWire(), folds.crossValidation ? "cross_validation" : "validation_split",
                 folds.count, folds.pool.size(), SearchReport.round(fraction), specs.stream()
                         .map(s -> previous(resumed, s)).toList(), null, null, null, null,
-                SearchReport.round(cost(cheap, costly, halving, promoted, folds.count, foldFactor, 1 / jobTrainShare, fraction)));
+                SearchReport.round(cost(cheap, costly, halving, promoted, folds.count, foldFactor, refitFactor, fraction)));
         listener.onSearch(new SearchUpdate(SearchUpdate.Kind.STARTED, state, null));
         for (Candidates.Spec spec : cheap) {
             if (!evaluate(spec, 0, 1.0)) {
@@ -248,7 +259,7 @@ final class ModelSearch {
     static double budgetFraction(List<Candidates.Spec> cheap, List<Candidates.Spec> costly, boolean halving,
             int promoted, int k, double foldFactor, double refitFactor, double budget) {
         double perShare = cost(List.of(), costly, halving, promoted, k, foldFactor, refitFactor, 1);
-        double left = budget - cost(cheap, List.of(), halving, promoted, k, foldFactor, refitFactor, 1);
+        double left = PLANNED_SHARE * budget - cost(cheap, List.of(), halving, promoted, k, foldFactor, refitFactor, 1);
         return perShare <= 0 ? 1 : Math.max(0.05, Math.min(1, left / perShare));
     }
 

@@ -62,6 +62,35 @@ class PreprocessorTest {
         assertThat(a).containsExactly(b);
     }
 
+    @Test
+    void shiftsAndScalingNeverMirrorAnImageWhileTheFlipPolicyDoes() {
+        // Left half bright, right half dark: a shift of at most 2 px and a 10% scale keep it so; a flip swaps them.
+        float[] image = new float[8 * 8];
+        for (int i = 0; i < image.length; i++) {
+            image[i] = i % 8 < 4 ? 1 : 0;
+        }
+        ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(1, 8, 8);
+        boolean flipped = false;
+        for (int epoch = 0; epoch < 40; epoch++) {
+            float[] shifted = new EncodedSplit.Augmentation(5, epoch, Hyperparameters.Augment.SHIFT_SCALE).apply(image, shape);
+            assertThat(half(shifted, true)).as("epoch %d", epoch).isGreaterThan(half(shifted, false));
+            float[] maybeFlipped = new EncodedSplit.Augmentation(5, epoch, Hyperparameters.Augment.SHIFT_SCALE_FLIP)
+                    .apply(image, shape);
+            flipped |= half(maybeFlipped, false) > half(maybeFlipped, true);
+        }
+        assertThat(flipped).isTrue();
+    }
+
+    private static float half(float[] image, boolean left) {
+        float sum = 0;
+        for (int i = 0; i < image.length; i++) {
+            if (i % 8 < 4 == left) {
+                sum += image[i];
+            }
+        }
+        return sum;
+    }
+
     private static void fill(BufferedImage image, Color color) {
         var g = image.createGraphics();
         g.setColor(color);
