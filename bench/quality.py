@@ -271,13 +271,20 @@ TASKS = {
 }
 
 
-def run_task(api, name, seeds, log, save, first_seed=1):
+def run_task(api, name, seeds, log, save, runs, first_seed=1, with_grid=True):
+    """Runs what is missing of a task's seeds (so that an interrupted bench can be continued with --append)."""
     make, base, default_strategy, grid = TASKS[name]
     for seed in range(first_seed, first_seed + seeds):
+        record = next((r for r in runs if r["task"] == name and r["seed"] == seed), None)
+        if record is not None and "auto" in record and "default" in record and (
+                not with_grid or len(record["grid"]) == len(grid)):
+            continue
         task = make(seed)
         dataset = api.upload(task)
-        record = {"task": name, "seed": seed, "labelled": len(task["train_x"]), "test": len(task["test_x"]),
-                  "sklearn": sklearn_baseline(task), "grid": {}}
+        if record is None:
+            record = {"task": name, "seed": seed, "labelled": len(task["train_x"]), "test": len(task["test_x"]),
+                      "sklearn": sklearn_baseline(task), "grid": {}}
+            runs.append(record)
 
         def job(label, body):
             trained, seconds = api.train(dict(body, dataset=dataset, seed=seed))
@@ -290,12 +297,15 @@ def run_task(api, name, seeds, log, save, first_seed=1):
         # auto and the default single run back to back, their order flipped every seed (a shared machine drifts).
         pair = [("auto", {"base_model": base}), ("default", {"base_model": base, "strategy": default_strategy})]
         for label, body in (pair if seed % 2 else pair[::-1]):
-            record[label] = job(label, body)
-        for label, model, strategy, hyperparameters in grid:
-            record["grid"][label] = job(label, {"base_model": model, "strategy": strategy,
-                                                "hyperparameters": hyperparameters})
+            if label not in record:
+                record[label] = job(label, body)
+                save()
+        for label, model, strategy, hyperparameters in (grid if with_grid else []):
+            if label not in record["grid"]:
+                record["grid"][label] = job(label, {"base_model": model, "strategy": strategy,
+                                                    "hyperparameters": hyperparameters})
+                save()
         api.call("DELETE", "/v1/datasets/" + dataset)
-        save(record)
 
 
 def main():
@@ -305,7 +315,8 @@ def main():
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--tasks", default=",".join(TASKS))
     parser.add_argument("--first-seed", type=int, default=1)
-    parser.add_argument("--append", action="store_true", help="add to the runs already in OUT/quality.json")
+    parser.add_argument("--append", action="store_true", help="add to (and complete) the runs in OUT/quality.json")
+    parser.add_argument("--skip-grid", action="store_true", help="auto, the default run and sklearn only")
     args = parser.parse_args()
     api = Api(args.base_url)
     started = time.time()
@@ -324,8 +335,7 @@ def main():
     # timing comparison should.
     warm = api.upload(table_task("warm-up", "iris.csv", 0.5, 0))
     api.train({"base_model": "arch-mlp", "dataset": warm, "strategy": "full", "hyperparameters": {"n_epochs": 2}})
-    def save(record):
-        results["runs"].append(record)
+    def save():
         results["runs"].sort(key=lambda r: (list(TASKS).index(r["task"]), r["seed"]))
         results["environment"]["seconds"] = round(time.time() - started)
         results["environment"]["load_average_at_end"] = os.getloadavg()[0]
@@ -335,7 +345,7 @@ def main():
             f.write(report(results))
 
     for name in args.tasks.split(","):
-        run_task(api, name, args.seeds, log, save, args.first_seed)
+        run_task(api, name, args.seeds, log, save, results["runs"], args.first_seed, not args.skip_grid)
     log("done")
 
 
@@ -366,16 +376,21 @@ def report(results):
              "default single run of the same seed.", "",
              "| task | labelled / test | auto | oracle (grid best) | sklearn | default single run | auto − oracle (points) | auto ≥ oracle − 1 | auto ≥ sklearn | auto time / default run |",
              "|---|---|---|---|---|---|---|---|---|---|"]
+    runs = [r for r in runs if "auto" in r and "default" in r]
+    tasks = [t for t in tasks if any(r["task"] == t for r in runs)]
     for t in tasks:
         rs = [r for r in runs if r["task"] == t]
         auto = [r["auto"]["accuracy"] for r in rs]
-        oracle = [max(g["accuracy"] for g in r["grid"].values()) for r in rs]
+        complete = [r for r in rs if len(r["grid"]) == len(TASKS[t][3])]
+        oracle = [max(g["accuracy"] for g in r["grid"].values()) for r in complete]
         sk = [r["sklearn"] for r in rs]
         default = [r["default"]["accuracy"] for r in rs]
         ratio = [r["auto"]["seconds"] / r["default"]["seconds"] for r in rs]
-        gap = (statistics.median(auto) - statistics.median(oracle)) * 100
-        lines.append(f"| {t} | {rs[0]['labelled']} / {rs[0]['test']} | {fmt(auto)} | {fmt(oracle)} | {fmt(sk)} | "
-                     f"{fmt(default)} | {gap:+.1f} | {'yes' if gap >= -1 else 'no'} | "
+        gap = (statistics.median(auto) - statistics.median(oracle)) * 100 if oracle else None
+        lines.append(f"| {t} | {rs[0]['labelled']} / {rs[0]['test']} | {fmt(auto)} | "
+                     f"{fmt(oracle) + ('' if len(oracle) == len(rs) else f' ({len(oracle)} seeds)') if oracle else 'not run'} | "
+                     f"{fmt(sk)} | {fmt(default)} | {'–' if gap is None else f'{gap:+.1f}'} | "
+                     f"{'–' if gap is None else 'yes' if gap >= -1 else 'no'} | "
                      f"{'yes' if statistics.median(auto) >= statistics.median(sk) else 'no'} | {fmt(ratio, 2)} |")
     lines += ["", "## What auto chose", "", "| task | seed | chosen | held-out (CV) accuracy of the choice | negative transfer avoided | auto s | default s |",
               "|---|---|---|---|---|---|---|"]
@@ -392,9 +407,10 @@ def report(results):
         lines.append(f"| **auto** | {fmt([r['auto']['accuracy'] for r in rs])} | {fmt([r['auto']['seconds'] for r in rs], 1)} |")
         lines.append(f"| default single run | {fmt([r['default']['accuracy'] for r in rs])} | "
                      f"{fmt([r['default']['seconds'] for r in rs], 1)} |")
-        for label in rs[0]["grid"]:
-            lines.append(f"| {label} | {fmt([r['grid'][label]['accuracy'] for r in rs])} | "
-                         f"{fmt([r['grid'][label]['seconds'] for r in rs], 1)} |")
+        for label, *_ in TASKS[t][3]:
+            done = [r["grid"][label] for r in rs if label in r["grid"]]
+            if done:
+                lines.append(f"| {label} | {fmt([g['accuracy'] for g in done])} | {fmt([g['seconds'] for g in done], 1)} |")
         lines.append(f"| sklearn | {fmt([r['sklearn'] for r in rs])} | |")
         lines.append("")
     env = results["environment"]

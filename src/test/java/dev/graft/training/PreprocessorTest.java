@@ -65,11 +65,11 @@ class PreprocessorTest {
     @Test
     void shiftsAndScalingNeverMirrorAnImageWhileTheFlipPolicyDoes() {
         // Left half bright, right half dark: a shift of at most 2 px and a 10% scale keep it so; a flip swaps them.
-        float[] image = new float[8 * 8];
+        float[] image = new float[16 * 16];
         for (int i = 0; i < image.length; i++) {
-            image[i] = i % 8 < 4 ? 1 : 0;
+            image[i] = i % 16 < 8 ? 1 : 0;
         }
-        ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(1, 8, 8);
+        ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(1, 16, 16);
         boolean flipped = false;
         for (int epoch = 0; epoch < 40; epoch++) {
             float[] shifted = new EncodedSplit.Augmentation(5, epoch, Hyperparameters.Augment.SHIFT_SCALE).apply(image, shape);
@@ -84,7 +84,7 @@ class PreprocessorTest {
     private static float half(float[] image, boolean left) {
         float sum = 0;
         for (int i = 0; i < image.length; i++) {
-            if (i % 8 < 4 == left) {
+            if (i % 16 < 8 == left) {
                 sum += image[i];
             }
         }
