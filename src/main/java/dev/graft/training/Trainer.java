@@ -71,8 +71,9 @@ final class Trainer {
         TrainingLoop loop = new TrainingLoop(manager, trained, net, parameters, updater, hp,
                 augment, listener, cancel, p -> {
                     if (checkpoints != null) {
-                        checkpoints.save(state(p, hp, strategy), Weights.save(net),
-                                p.bestWeights, updater.saveState());
+                        byte[] weights = Weights.save(net);
+                        checkpoints.save(state(p, hp, strategy), weights,
+                                p.bestWeights == null ? weights : p.bestWeights, updater.saveState());
                     }
                 });
         EncodedSplit monitored = plan.monitorValidation() ? validation

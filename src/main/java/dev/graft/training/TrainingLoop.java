@@ -129,7 +129,12 @@ final class TrainingLoop {
             double monitored = Double.isNaN(progress.smoothedLoss) ? raw
                     : alpha * progress.smoothedLoss + (1 - alpha) * raw;
             progress.smoothedLoss = monitored;
-            if (keepLast || monitored < progress.bestLoss) {
+            if (keepLast) {
+                // The network itself is the model to keep: no copy of its weights is needed.
+                progress.bestLoss = monitored;
+                progress.bestEpoch = epoch;
+                progress.bestWeights = null;
+            } else if (monitored < progress.bestLoss) {
                 progress.bestLoss = monitored;
                 progress.bestEpoch = epoch;
                 progress.epochsWithoutImprovement = 0;

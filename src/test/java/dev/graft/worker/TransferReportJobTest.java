@@ -58,7 +58,7 @@ class TransferReportJobTest {
                 .getBytes(StandardCharsets.UTF_8)).json();
         assertThat(created.get("compare_baseline").asBoolean()).isTrue();
         String id = created.get("id").asString();
-        JsonNode job = await(api, id, Duration.ofMinutes(3));
+        JsonNode job = await(api, id, Duration.ofMinutes(10));
 
         assertThat(job.get("status").asString()).as("%s", job).isEqualTo("succeeded");
         // The job shows what the search chose, with every hyperparameter resolved, and the search itself.

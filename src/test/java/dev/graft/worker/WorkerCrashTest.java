@@ -93,11 +93,11 @@ class WorkerCrashTest {
         String id = created.json().get("id").asString();
         JsonNode before;
         try (WorkerProcess first = WorkerProcess.start("doomed-searcher", storage.root(), WORKER_ARGS)) {
-            before = awaitJob(id, j -> scoredFolds(j) >= 2, Duration.ofSeconds(180), first).get("search");
+            before = awaitJob(id, j -> scoredFolds(j) >= 2, Duration.ofSeconds(480), first).get("search");
             first.kill();
         }
         try (WorkerProcess second = WorkerProcess.start("search-survivor", storage.root(), WORKER_ARGS)) {
-            JsonNode done = awaitJob(id, j -> j.get("status").asString().equals("succeeded"), Duration.ofSeconds(300), second);
+            JsonNode done = awaitJob(id, j -> j.get("status").asString().equals("succeeded"), Duration.ofSeconds(600), second);
             assertThat(done.get("attempts").asInt()).isEqualTo(2);
             JsonNode resumed = event(id, "search_resumed");
             assertThat(resumed.get("data").get("fold_runs_done").asInt()).isGreaterThanOrEqualTo(scoredFolds(before));
