@@ -22,7 +22,13 @@ final class Candidates {
 
     /** A candidate whose fold runs cost at most this many default runs skips successive halving. */
     static final double CHEAP = 0.25;
-    private static final float[] HEAD_RATES = {3e-3f, 3e-2f};
+    /**
+     * Rates a decade apart. The search trains its finalists for a share of a default run's steps,
+     * so it favours rates that converge fast: a head or a linear model at 3e-3 was still far from
+     * converged at those budgets (MNIST digits from the MNIST base: 0.68 held-out against 0.90 at
+     * 3e-2; wine: a linear model at 1e-2 held out 0.87 where scikit-learn's converged one tests 0.98).
+     */
+    private static final float[] HEAD_RATES = {1e-2f, 1e-1f};
     private static final float[] FINE_TUNING_RATES = {1e-3f, 3e-3f};
 
     /** One configuration, at its full step budget. */
@@ -98,10 +104,10 @@ final class Candidates {
             }
         }
         else if (size.modality() == Modality.TABULAR) {
-            for (float rate : new float[] {1e-2f, 3e-3f}) {
+            for (float rate : new float[] {1e-2f, 3e-2f}) {
                 add(name, scratch, false, Strategy.FULL, b -> b.learningRate(rate), 1);
             }
-            add("scratch linear", new BaseModel.LinearModel(), false, Strategy.FULL, b -> b, 1);
+            add("scratch linear", new BaseModel.LinearModel(), false, Strategy.FULL, b -> b.learningRate(1e-1f), 1);
         }
         else {
             for (float rate : new float[] {1e-2f, 3e-3f}) {

@@ -119,7 +119,7 @@ class ModelSearchTest {
             assertThat(resumed.search().chosen()).isNotNull();
             // A base with no learned weights: nothing to transfer, so no verdict on transfer.
             assertThat(resumed.search().negativeTransferAvoided()).isNull();
-            assertThat(resumed.search().candidates()).extracting(SearchReport.Candidate::name).contains("scratch linear");
+            assertThat(resumed.search().candidates()).anyMatch(c -> c.name().startsWith("scratch linear"));
         }
     }
 
