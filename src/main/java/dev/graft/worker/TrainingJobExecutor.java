@@ -120,6 +120,7 @@ class TrainingJobExecutor implements JobExecutor {
             Map<String, Object> stored = json.convertValue(report, MAP);
             if (result.search() != null) {
                 stored.put("search", json.convertValue(result.search().summary(), MAP));
+                running.recordSearch(json.writeValueAsString(result.search()), null, null);
             }
             String transfer = null;
             if (job.compareBaseline()) {
