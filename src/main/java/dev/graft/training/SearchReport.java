@@ -1,5 +1,6 @@
 package dev.graft.training;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +89,8 @@ public record SearchReport(String status, double budget, Map<String, Object> giv
      * One fold run. {@code predictions} are the predicted class of each held-out example in pool
      * order: what the chosen candidate's out-of-fold evaluation is built from after a resume.
      */
-    public record Fold(int fold, double accuracy, double loss, double seconds, int[] predictions) {
+    public record Fold(int fold, double accuracy, double loss, double seconds,
+            @JsonInclude(JsonInclude.Include.NON_NULL) int[] predictions) {
     }
 
     /** Without the per-example predictions: what the job and the model show. */
