@@ -137,17 +137,19 @@ public class JobQueue {
     }
 
     /**
-     * Records what the pilot runs of strategy "auto" chose: the strategy and its hyperparameters
-     * replace the creation-time guess, so a resumed attempt continues with the same choice.
+     * Records the search of strategy "auto" as it stands (also its checkpoint: a resumed attempt
+     * skips every fold scored here); once it has chosen, also the chosen strategy and its
+     * hyperparameters ({@code strategy} null: unchanged).
      */
-    public boolean selectStrategy(String jobId, UUID token, String strategy, String hyperparametersJson) {
+    public boolean recordSearch(String jobId, UUID token, String searchJson, String strategy, String hyperparametersJson) {
         return jdbc.sql("""
                 UPDATE fine_tuning_jobs
-                SET strategy = :strategy, hyperparameters = :hp::jsonb, strategy_candidates = NULL
+                SET search = :search::jsonb, strategy = coalesce(:strategy, strategy),
+                    hyperparameters = coalesce(:hp::jsonb, hyperparameters)
                 WHERE id = :id AND status = 'running' AND lease_token = :token
                 """)
-                .param("id", jobId).param("token", token).param("strategy", strategy).param("hp", hyperparametersJson)
-                .update() == 1;
+                .param("id", jobId).param("token", token).param("search", searchJson).param("strategy", strategy)
+                .param("hp", hyperparametersJson).update() == 1;
     }
 
     /**

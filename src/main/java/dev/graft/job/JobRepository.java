@@ -23,16 +23,16 @@ class JobRepository {
 
     record NewJob(String id, String tenantId, String baseModel, String datasetId, String strategy, String hyperparameters, long seed,
             Double validationFraction, String suffix, String metadata, int priority, int maxAttempts, String idempotencyKey, String requestHash,
-            boolean compareBaseline, String strategyCandidates, long maxDurationSeconds) {
+            boolean compareBaseline, String search, long maxDurationSeconds) {
     }
 
     void insert(NewJob job) {
         jdbc.sql("""
                 INSERT INTO fine_tuning_jobs (id, tenant_id, status, base_model, dataset_id, strategy, hyperparameters, seed,
                                               validation_fraction, suffix, metadata, priority, max_attempts, idempotency_key, request_hash,
-                                              compare_baseline, strategy_candidates, max_duration_seconds)
+                                              compare_baseline, search, max_duration_seconds)
                 VALUES (:id, :tenantId, 'queued', :baseModel, :datasetId, :strategy, :hyperparameters::jsonb, :seed, :validationFraction, :suffix,
-                        :metadata::jsonb, :priority, :maxAttempts, :idempotencyKey, :requestHash, :compareBaseline, :strategyCandidates::jsonb,
+                        :metadata::jsonb, :priority, :maxAttempts, :idempotencyKey, :requestHash, :compareBaseline, :search::jsonb,
                         :maxDurationSeconds)
                 """)
                 .paramSource(job)

@@ -1,6 +1,7 @@
 package dev.graft.job;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,8 @@ import java.util.regex.Pattern;
 
 import tools.jackson.databind.JsonNode;
 
+import dev.graft.training.Hyperparameters;
+import dev.graft.training.Strategy;
 import dev.graft.web.ApiProblem;
 import dev.graft.web.FieldError;
 
@@ -19,7 +22,10 @@ import dev.graft.web.FieldError;
  */
 final class JobRequestParser {
 
-    static final Set<String> STRATEGIES = Set.of("auto", "feature_extraction", "partial", "full");
+    /** The engine's strategies, by wire name: the one list. */
+    static final List<String> STRATEGIES = Arrays.stream(Strategy.values()).map(Strategy::wireName).toList();
+    private static final List<String> AUGMENT = Arrays.stream(Hyperparameters.Augment.values())
+            .map(Hyperparameters.Augment::wireName).toList();
     private static final Set<String> FIELDS = Set.of("base_model", "dataset", "strategy", "hyperparameters",
             "validation_fraction", "seed", "suffix", "metadata", "priority", "compare_baseline", "max_duration");
     private static final Pattern SUFFIX = Pattern.compile("[a-z0-9][a-z0-9_-]{0,39}");
@@ -34,6 +40,8 @@ final class JobRequestParser {
     private static final Map<String, double[]> REALS = Map.of(
             "learning_rate", new double[] {0, 10},
             "backbone_learning_rate_multiplier", new double[] {0, 1});
+    /** Real hyperparameters with their bounds, both inclusive. */
+    private static final Map<String, double[]> INCLUSIVE_REALS = Map.of("weight_decay", new double[] {0, 1});
 
     private final List<FieldError> errors = new ArrayList<>();
     private final long maxDurationLimit;
@@ -62,7 +70,7 @@ final class JobRequestParser {
         String dataset = requiredString(body, "dataset");
         String strategy = optionalString(body, "strategy");
         if (strategy != null && !STRATEGIES.contains(strategy)) {
-            errors.add(new FieldError("/strategy", "must be one of auto, feature_extraction, partial, full"));
+            errors.add(new FieldError("/strategy", "must be one of " + String.join(", ", STRATEGIES)));
         }
         Map<String, Object> hyperparameters = hyperparameters(body.get("hyperparameters"));
         Double validationFraction = null;
@@ -143,7 +151,8 @@ final class JobRequestParser {
             String pointer = "/hyperparameters/" + name;
             if (value.isString() && "auto".equals(value.asString())) {
                 values.put(name, "auto");
-                if (!INTEGERS.containsKey(name) && !REALS.containsKey(name) && !name.equals("augment")) {
+                if (!INTEGERS.containsKey(name) && !REALS.containsKey(name) && !INCLUSIVE_REALS.containsKey(name)
+                        && !name.equals("augment")) {
                     errors.add(new FieldError(pointer, "unknown hyperparameter"));
                 }
             }
@@ -166,17 +175,32 @@ final class JobRequestParser {
                     values.put(name, value.asDouble());
                 }
             }
-            else if (name.equals("augment")) {
-                if (!value.isBoolean()) {
-                    errors.add(new FieldError(pointer, "must be true, false or \"auto\""));
+            else if (INCLUSIVE_REALS.containsKey(name)) {
+                double[] range = INCLUSIVE_REALS.get(name);
+                if (!value.isNumber() || !(value.asDouble() >= range[0] && value.asDouble() <= range[1])) {
+                    errors.add(new FieldError(pointer, "must be a number from " + fmt(range[0]) + " to " + fmt(range[1])
+                            + ", or \"auto\""));
                 }
                 else {
-                    values.put(name, value.asBoolean());
+                    values.put(name, value.asDouble());
+                }
+            }
+            else if (name.equals("augment")) {
+                // true and false are the policies' older spelling: true adds flips, as it always did.
+                if (value.isBoolean()) {
+                    values.put(name, value.asBoolean() ? Hyperparameters.Augment.SHIFT_SCALE_FLIP.wireName()
+                            : Hyperparameters.Augment.NONE.wireName());
+                }
+                else if (value.isString() && AUGMENT.contains(value.asString())) {
+                    values.put(name, value.asString());
+                }
+                else {
+                    errors.add(new FieldError(pointer, "must be one of " + String.join(", ", AUGMENT) + ", true, false or \"auto\""));
                 }
             }
             else {
                 errors.add(new FieldError(pointer, "unknown hyperparameter; known: n_epochs, batch_size, learning_rate, "
-                        + "early_stopping_patience, backbone_learning_rate_multiplier, unfreeze_layers, augment"));
+                        + "early_stopping_patience, backbone_learning_rate_multiplier, unfreeze_layers, weight_decay, augment"));
             }
         });
         return values;

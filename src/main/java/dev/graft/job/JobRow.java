@@ -36,7 +36,7 @@ public record JobRow(
         Instant finishedAt,
         boolean compareBaseline,
         String transferReport,
-        String strategyCandidates,
+        String search,
         /* The job's wall-clock budget (max_duration); null on jobs created before budgets existed. */
         Long maxDurationSeconds) {
 }

@@ -49,7 +49,7 @@ final class JobRows {
                 instant(rs, "finished_at"),
                 rs.getBoolean("compare_baseline"),
                 rs.getString("transfer_report"),
-                rs.getString("strategy_candidates"),
+                rs.getString("search"),
                 (Long) rs.getObject("max_duration_seconds"));
     }
 

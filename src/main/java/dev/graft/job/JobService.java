@@ -2,6 +2,9 @@ package dev.graft.job;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Locale;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +26,12 @@ import dev.graft.model.ModelRegistry;
 import dev.graft.security.Caller;
 import dev.graft.security.Limits;
 import dev.graft.dataset.DatasetView;
+import dev.graft.basemodel.Modality;
+import dev.graft.training.HyperparameterOverrides;
+import dev.graft.training.Hyperparameters;
+import dev.graft.training.Strategy;
+import dev.graft.training.TrainingDefaults;
+import dev.graft.training.TrainingProperties;
 import dev.graft.web.ApiProblem;
 import dev.graft.web.Hashes;
 import dev.graft.web.FieldError;
@@ -40,8 +49,6 @@ public class JobService {
 
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
     private static final SecureRandom SEEDS = new SecureRandom();
-    /** The strategies "auto" chooses between by pilot runs, in the worker. */
-    private static final List<String> PILOTED = List.of("feature_extraction", "partial");
 
     private final JobRepository jobs;
     private final JobEventRepository events;
@@ -53,10 +60,12 @@ public class JobService {
     private final TransactionTemplate transactions;
     private final ModelRegistry models;
     private final Limits limits;
+    private final TrainingProperties training;
 
     JobService(JobRepository jobs, JobEventRepository events, DatasetService datasets, BaseModelCatalog catalog,
             JobProperties properties, JobViews views, JsonMapper json, TransactionTemplate transactions,
-            ModelRegistry models, Limits limits) {
+            ModelRegistry models, Limits limits, TrainingProperties training) {
+        this.training = training;
         this.models = models;
         this.limits = limits;
         this.jobs = jobs;
@@ -147,7 +156,9 @@ public class JobService {
                     errors.add(new FieldError("/compare_baseline", reason));
                 }
             }
-            if ("feature_extraction".equals(spec.strategy()) && spec.hyperparameters().get("augment") instanceof Boolean b && b) {
+            if (Strategy.FEATURE_EXTRACTION.wireName().equals(spec.strategy())
+                    && spec.hyperparameters().get("augment") instanceof String policy
+                    && !policy.equals("auto") && !policy.equals(Hyperparameters.Augment.NONE.wireName())) {
                 errors.add(new FieldError("/hyperparameters/augment", "feature_extraction caches each example's embedding once, so it cannot augment"));
             }
         }
@@ -158,22 +169,29 @@ public class JobService {
         limits.checkModelQuota(models.countOwned(tenant) + jobs.countActive(tenant));
         DatasetView ds = dataset.get();
         BaseModelCatalog.CatalogEntry model = base.get();
-        int train = ds.split().trainExamples();
-        String strategy = HyperparameterResolver.strategy(spec.strategy(), model.pretrained(), model.strategies(), train,
-                ds.labels().size());
-        Hyperparameters hyperparameters = HyperparameterResolver.resolve(spec.hyperparameters(), strategy, model.modality(), train);
-        // "auto" on a base that can be frozen or partly unfrozen: the worker pilots both and keeps the better.
-        String candidates = null;
-        if ("auto".equals(spec.strategy()) && model.pretrained() && model.strategies().containsAll(PILOTED)) {
-            Map<String, Hyperparameters> each = new LinkedHashMap<>();
-            PILOTED.forEach(s -> each.put(s, HyperparameterResolver.resolve(spec.hyperparameters(), s, model.modality(), train)));
-            candidates = json.writeValueAsString(each);
-        }
         long seed = spec.seed() != null ? spec.seed() : SEEDS.nextInt(Integer.MAX_VALUE);
-        return new JobRepository.NewJob(Ids.newId("ftjob"), tenant, model.id(), ds.id(), strategy, json.writeValueAsString(hyperparameters),
-                seed, spec.validationFraction(), spec.suffix(), spec.metadata() == null ? null : json.writeValueAsString(spec.metadata()),
-                spec.priority(), properties.maxAttempts(), idempotencyKey, requestHash, spec.compareBaseline(),
-                candidates, spec.maxDurationSeconds() != null ? spec.maxDurationSeconds() : properties.defaultMaxDuration().toSeconds());
+        Map<String, Object> hyperparameters;
+        String search = null;
+        if (spec.strategy().equals(Strategy.AUTO.wireName())) {
+            // What the client fixed, "auto" for the rest: the worker's search fills them in.
+            hyperparameters = new LinkedHashMap<>();
+            for (String knob : TrainingDefaults.toWire(Hyperparameters.defaults()).keySet()) {
+                hyperparameters.put(knob, spec.hyperparameters().getOrDefault(knob, "auto"));
+            }
+            search = json.writeValueAsString(Map.of("status", "pending", "budget", training.searchBudget()));
+        }
+        else {
+            Collection<Integer> counts = ds.classCounts().values();
+            TrainingDefaults.DataSize size = new TrainingDefaults.DataSize(Modality.valueOf(model.modality().toUpperCase(Locale.ROOT)),
+                    ds.split().trainExamples(), Collections.min(counts), Collections.max(counts));
+            hyperparameters = TrainingDefaults.toWire(TrainingDefaults.resolve(Strategy.fromWireName(spec.strategy()),
+                    model.pretrained(), size, HyperparameterOverrides.fromWire(spec.hyperparameters()), seed, 0));
+        }
+        return new JobRepository.NewJob(Ids.newId("ftjob"), tenant, model.id(), ds.id(), spec.strategy(),
+                json.writeValueAsString(hyperparameters), seed, spec.validationFraction(), spec.suffix(),
+                spec.metadata() == null ? null : json.writeValueAsString(spec.metadata()),
+                spec.priority(), properties.maxAttempts(), idempotencyKey, requestHash, spec.compareBaseline(), search,
+                spec.maxDurationSeconds() != null ? spec.maxDurationSeconds() : properties.defaultMaxDuration().toSeconds());
     }
 
     public JobView get(Caller caller, String id) {

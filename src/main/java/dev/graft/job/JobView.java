@@ -4,8 +4,10 @@ import java.util.Map;
 
 /**
  * The fine-tuning job object, shaped like OpenAI's {@code fine_tuning.job}. Times are unix
- * seconds; {@code strategy} and {@code hyperparameters} are what {@code "auto"} resolved to;
- * {@code maxDuration} is the job's wall-clock budget in seconds (null on jobs made before budgets).
+ * seconds; {@code strategy} and {@code hyperparameters} are what {@code "auto"} resolved to (for
+ * strategy {@code auto}, once its search has chosen; {@code "auto"} values until then), and
+ * {@code search} is that search (null for an explicit strategy); {@code maxDuration} is the job's
+ * wall-clock budget in seconds (null on jobs made before budgets).
  */
 public record JobView(
         String id,
@@ -14,7 +16,7 @@ public record JobView(
         String baseModel,
         String dataset,
         String strategy,
-        Hyperparameters hyperparameters,
+        Map<String, Object> hyperparameters,
         long seed,
         Double validationFraction,
         String suffix,
@@ -34,7 +36,8 @@ public record JobView(
         Integer maxRunningPerTenant,
         String waitingReason,
         boolean compareBaseline,
-        Map<String, Object> transferReport) {
+        Map<String, Object> transferReport,
+        Map<String, Object> search) {
 
     public record Error(String code, String message) {
     }

@@ -40,7 +40,7 @@ class JobViews {
     private JobView job(JobRow row, ToLongFunction<String> runningJobs) {
         int max = properties.maxRunningPerTenant();
         return new JobView(row.id(), "fine_tuning.job", row.status().wireName(), row.baseModel(), row.datasetId(),
-                row.strategy(), json.readValue(row.hyperparameters(), Hyperparameters.class), row.seed(),
+                row.strategy(), json.readValue(row.hyperparameters(), MAP), row.seed(),
                 row.validationFraction(), row.suffix(), row.metadata() == null ? null : json.readValue(row.metadata(), STRINGS),
                 row.priority(), row.maxDurationSeconds(), row.fineTunedModel(), seconds(row.createdAt()), secondsOrNull(row.startedAt()),
                 secondsOrNull(row.finishedAt()),
@@ -49,7 +49,31 @@ class JobViews {
                 row.progress() == null ? null : json.readValue(row.progress(), JobView.Progress.class),
                 row.metrics() == null ? null : json.readValue(row.metrics(), MAP),
                 max > 0 ? max : null, waitingReason(row, max, runningJobs), row.compareBaseline(),
-                row.transferReport() == null ? null : json.readValue(row.transferReport(), MAP));
+                row.transferReport() == null ? null : json.readValue(row.transferReport(), MAP),
+                row.search() == null ? null : withoutPredictions(json.readValue(row.search(), MAP)));
+    }
+
+    /**
+     * The stored search is also its checkpoint, with each fold's per-example predictions (for the
+     * chosen candidate's out-of-fold report after a resume); clients see the scores only.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> withoutPredictions(Map<String, Object> search) {
+        Object candidates = search.get("candidates");
+        if (candidates instanceof java.util.List<?> list) {
+            for (Object c : list) {
+                Object rungs = ((Map<String, Object>) c).get("rungs");
+                if (rungs instanceof java.util.List<?> rs) {
+                    for (Object r : rs) {
+                        Object folds = ((Map<String, Object>) r).get("folds");
+                        if (folds instanceof java.util.List<?> fs) {
+                            fs.forEach(f -> ((Map<String, Object>) f).remove("predictions"));
+                        }
+                    }
+                }
+            }
+        }
+        return search;
     }
 
     /** Why a queued job has not started, when the reason is the tenant's own limit rather than busy workers. */

@@ -21,6 +21,17 @@ public sealed interface BaseModel {
         }
     }
 
+    /**
+     * A plain linear model on standardised numeric features (softmax regression): the search's
+     * simplest no-transfer candidate for tables.
+     */
+    record LinearModel() implements BaseModel {
+        @Override
+        public String id() {
+            return "linear";
+        }
+    }
+
     /** A model Graft trained earlier: its backbone and preprocessing, under a fresh head. */
     record Artifact(String id, Path directory) implements BaseModel {
     }

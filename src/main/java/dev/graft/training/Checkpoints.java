@@ -31,7 +31,7 @@ final class Checkpoints {
     /** Loop position and best-so-far, as JSON. */
     record State(int formatVersion, int epochsDone, long globalStep, long seed,
             Strategy strategy, int bestEpoch, double bestLoss, int epochsWithoutImprovement,
-            List<EpochStats> history) {
+            List<EpochStats> history, Double smoothedLoss) {
     }
 
     record Loaded(State state, byte[] model, byte[] best, byte[] optimizer) {

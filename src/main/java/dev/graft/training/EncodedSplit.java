@@ -94,15 +94,21 @@ final class EncodedSplit {
         return manager.create(out);
     }
 
-    /** Light image augmentation for training: random crop of a padded image, horizontal flip. */
+    /**
+     * Light image augmentation for training, by policy: a random shift of up to 2 pixels and a
+     * random scale of 0.9-1.1 about the centre, and (only when asked) a horizontal flip.
+     */
     static final class Augmentation {
 
         private static final int PAD = 2;
+        private static final double SCALE = 0.1;
         private final Random random;
+        private final boolean flips;
 
-        /** Seeded per epoch so that a resumed run draws the same crops as an unbroken one. */
-        Augmentation(long seed, int epoch) {
+        /** Seeded per epoch so that a resumed run draws the same transforms as an unbroken one. */
+        Augmentation(long seed, int epoch, Hyperparameters.Augment policy) {
             this.random = new Random(seed * 1_000_003L + epoch);
+            this.flips = policy == Hyperparameters.Augment.SHIFT_SCALE_FLIP;
         }
 
         float[] apply(float[] chw, Shape shape) {
@@ -111,20 +117,26 @@ final class EncodedSplit {
             int w = (int) shape.get(2);
             int dy = random.nextInt(2 * PAD + 1) - PAD;
             int dx = random.nextInt(2 * PAD + 1) - PAD;
-            boolean flip = random.nextBoolean();
+            double scale = 1 + SCALE * (2 * random.nextDouble() - 1);
+            boolean flip = flips && random.nextBoolean();
             float[] out = new float[chw.length];
-            // Pixels shifted in from outside are 0, the channel mean after normalisation.
-            for (int ch = 0; ch < c; ch++) {
-                for (int y = 0; y < h; y++) {
-                    int sy = y + dy;
-                    if (sy < 0 || sy >= h) {
+            double cy = (h - 1) / 2.0;
+            double cx = (w - 1) / 2.0;
+            // Nearest-neighbour sampling; pixels from outside are 0, the channel mean after
+            // normalisation.
+            for (int y = 0; y < h; y++) {
+                int sy = (int) Math.round(cy + (y - cy) / scale) + dy;
+                if (sy < 0 || sy >= h) {
+                    continue;
+                }
+                for (int x = 0; x < w; x++) {
+                    int tx = flip ? w - 1 - x : x;
+                    int sx = (int) Math.round(cx + (tx - cx) / scale) + dx;
+                    if (sx < 0 || sx >= w) {
                         continue;
                     }
-                    for (int x = 0; x < w; x++) {
-                        int sx = (flip ? w - 1 - x : x) + dx;
-                        if (sx >= 0 && sx < w) {
-                            out[(ch * h + y) * w + x] = chw[(ch * h + sy) * w + sx];
-                        }
+                    for (int ch = 0; ch < c; ch++) {
+                        out[(ch * h + y) * w + x] = chw[(ch * h + sy) * w + sx];
                     }
                 }
             }

@@ -40,7 +40,8 @@ final class Freezing {
             if (p.getValue().requiresGradient()) {
                 boolean inBackbone = p.getKey().startsWith("01backbone");
                 trainable.add(new TrainableParameter(p.getKey(), p.getValue(),
-                        inBackbone ? backboneRate : hp.learningRate()));
+                        inBackbone ? backboneRate : hp.learningRate(),
+                        p.getValue().getType() == Parameter.Type.WEIGHT));
             }
         }
         return trainable;

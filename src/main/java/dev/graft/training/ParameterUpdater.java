@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Adam or SGD with momentum, written here instead of using DJL's {@code Optimizer} for two
+ * Adam (with AdamW's decoupled weight decay) or SGD with momentum, written here instead of using DJL's {@code Optimizer} for two
  * reasons: DJL's optimisers have no parameter groups (a backbone at a tenth of the head's rate
  * needs one rate per parameter), and their moment estimates live in private maps, so they could
  * not be checkpointed and a resumed run would restart Adam from zero moments. Here every
@@ -28,13 +28,20 @@ final class ParameterUpdater implements AutoCloseable {
     private static final float MOMENTUM = 0.9f;
 
     private final OptimizerKind kind;
+    private final float weightDecay;
     private final NDManager stateManager;
     private final Map<String, NDArray> first = new TreeMap<>();
     private final Map<String, NDArray> second = new TreeMap<>();
     private final Map<String, Integer> steps = new TreeMap<>();
 
     ParameterUpdater(OptimizerKind kind, NDManager modelManager) {
+        this(kind, 0, modelManager);
+    }
+
+    /** @param weightDecay AdamW's decoupled decay, scaled by each parameter's current rate */
+    ParameterUpdater(OptimizerKind kind, float weightDecay, NDManager modelManager) {
         this.kind = kind;
+        this.weightDecay = weightDecay;
         this.stateManager = modelManager.newSubManager();
     }
 
@@ -44,9 +51,11 @@ final class ParameterUpdater implements AutoCloseable {
      * disabled), so without this they would accumulate across steps.
      *
      * @param scope the step's sub-manager; every temporary lands there
+     * @param rateFactor the schedule's factor for this step (1 for a constant rate)
      */
-    void step(List<TrainableParameter> parameters, NDManager scope) {
+    void step(List<TrainableParameter> parameters, NDManager scope, float rateFactor) {
         for (TrainableParameter tp : parameters) {
+            float lr = tp.learningRate() * rateFactor;
             NDArray weight = tp.parameter().getArray();
             NDArray grad = weight.getGradient();
             // getGradient() wraps the gradient in a new array on the parameter's manager.
@@ -60,11 +69,15 @@ final class ParameterUpdater implements AutoCloseable {
                 m.muli(BETA1).addi(grad.mul(1 - BETA1));
                 v.muli(BETA2).addi(grad.square().muli(1 - BETA2));
                 double correction = Math.sqrt(1 - Math.pow(BETA2, t)) / (1 - Math.pow(BETA1, t));
-                float rate = (float) (tp.learningRate() * correction);
+                float rate = (float) (lr * correction);
+                if (weightDecay > 0 && tp.decays()) {
+                    // Decoupled (Loshchilov & Hutter): shrink the weight itself, not the gradient.
+                    weight.muli(1 - lr * weightDecay);
+                }
                 weight.subi(m.div(v.sqrt().addi(EPSILON)).muli(rate));
             } else {
                 m.muli(MOMENTUM).addi(grad);
-                weight.subi(m.mul(tp.learningRate()));
+                weight.subi(m.mul(lr));
             }
             grad.subi(grad);
         }

@@ -44,6 +44,17 @@ record StartingPoint(ArchitectureSpec spec, ClassifierNet net, Preprocessing pre
             return new StartingPoint(spec, ModelArtifact.buildNet(spec, numClasses, manager),
                     preprocessing, Architectures.usesSentenceEncoder(spec));
         }
+        if (base instanceof BaseModel.LinearModel) {
+            if (!(trainInputs.get(0) instanceof Input.Tabular t)) {
+                throw new IllegalArgumentException("A linear model takes tabular inputs");
+            }
+            int features = t.features().length;
+            // An MLP with no hidden layer: the backbone is the identity, the head the model.
+            ArchitectureSpec spec = new ArchitectureSpec(Architectures.MLP, Modality.TABULAR,
+                    List.of(features), List.of(), 0, 0, 0, features);
+            return new StartingPoint(spec, ModelArtifact.buildNet(spec, numClasses, manager),
+                    Preprocessor.fit(spec, trainInputs), false);
+        }
         if (base instanceof BaseModel.TorchScript ts) {
             return torchScript(ts, data, numClasses, manager);
         }

@@ -10,7 +10,8 @@ package dev.graft.training;
  * @param accuracy accuracy of this batch
  * @param samplesPerSecond throughput of this epoch so far
  * @param etaSeconds estimated seconds to the end of the last epoch
+ * @param epochs the run's epochs
  */
 public record StepProgress(int epoch, int step, int stepsPerEpoch, long globalStep, float loss,
-        float accuracy, double samplesPerSecond, double etaSeconds) {
+        float accuracy, double samplesPerSecond, double etaSeconds, int epochs) {
 }

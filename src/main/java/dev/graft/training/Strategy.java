@@ -12,15 +12,8 @@ public enum Strategy {
     PARTIAL("partial"),
     /** Everything trains; the backbone at the multiplied learning rate. */
     FULL("full"),
-    /** Chosen from the data; see {@link #resolve}. */
+    /** Chosen by a budgeted search over configurations, the no-transfer ones included ({@link TrainingRun}). */
     AUTO("auto");
-
-    /**
-     * With fewer training examples than this in some class, {@link #AUTO} picks feature
-     * extraction: too few examples to move a backbone without overfitting it, while a linear
-     * head on fixed embeddings still learns from a handful per class.
-     */
-    public static final int AUTO_MIN_EXAMPLES_PER_CLASS = 20;
 
     private final String wireName;
 
@@ -37,21 +30,5 @@ public enum Strategy {
     public static Strategy fromWireName(String name) {
         return Arrays.stream(values()).filter(s -> s.wireName.equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("Unknown strategy: " + name));
-    }
-
-    /**
-     * The concrete strategy for a run. {@code AUTO} on a pretrained base picks
-     * {@code FEATURE_EXTRACTION} below {@link #AUTO_MIN_EXAMPLES_PER_CLASS} examples in the
-     * rarest class and {@code PARTIAL} otherwise; on an untrained architecture there is nothing to
-     * transfer, so freezing random weights would only waste capacity and it picks {@code FULL}.
-     */
-    Strategy resolve(boolean pretrainedBase, int smallestClassCount) {
-        if (this != AUTO) {
-            return this;
-        }
-        if (!pretrainedBase) {
-            return FULL;
-        }
-        return smallestClassCount < AUTO_MIN_EXAMPLES_PER_CLASS ? FEATURE_EXTRACTION : PARTIAL;
     }
 }

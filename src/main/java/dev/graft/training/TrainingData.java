@@ -29,15 +29,4 @@ public record TrainingData(Modality modality, List<String> labels, List<Example>
             }
         }
     }
-
-    /** Training examples of the rarest class. */
-    int smallestClassCount() {
-        int[] counts = new int[labels.size()];
-        train.forEach(e -> counts[e.label()]++);
-        int min = Integer.MAX_VALUE;
-        for (int c : counts) {
-            min = Math.min(min, c);
-        }
-        return min;
-    }
 }

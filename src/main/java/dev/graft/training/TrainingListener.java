@@ -9,6 +9,13 @@ public interface TrainingListener {
     default void onEpoch(EpochStats epoch) {
     }
 
+    /**
+     * Strategy {@code auto}'s search progress. Fold runs report no epochs, only steps (so that a
+     * stop request is seen within one step).
+     */
+    default void onSearch(SearchUpdate update) {
+    }
+
     TrainingListener NONE = new TrainingListener() {
     };
 }

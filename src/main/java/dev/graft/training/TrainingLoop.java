@@ -21,12 +21,17 @@ final class TrainingLoop {
 
     enum Stop { COMPLETED, EARLY_STOPPED, CANCELLED }
 
+    /** The share of a warm-up-cosine schedule's steps spent warming up. */
+    static final double WARMUP_SHARE = 0.05;
+
     /** Mutable loop position; what a checkpoint restores. */
     static final class Progress {
         int epochsDone;
         long globalStep;
         int bestEpoch;
         double bestLoss = Double.POSITIVE_INFINITY;
+        /** The exponentially smoothed monitored loss; NaN before the first epoch. */
+        double smoothedLoss = Double.NaN;
         int epochsWithoutImprovement;
         List<EpochStats> history = new ArrayList<>();
         byte[] bestWeights;
@@ -46,6 +51,7 @@ final class TrainingLoop {
     private final TrainingListener listener;
     private final CancellationToken cancel;
     private final CheckpointWriter checkpoints;
+    private float[] classWeights;
 
     /** Writes a checkpoint of the network, optimiser and progress after an epoch. */
     interface CheckpointWriter {
@@ -77,13 +83,17 @@ final class TrainingLoop {
         int n = train.size();
         int stepsPerEpoch = (n + hp.batchSize() - 1) / hp.batchSize();
         long totalSteps = (long) stepsPerEpoch * hp.epochs();
+        classWeights = hp.classBalanced() ? balancedWeights(train.labels(), numClasses(validation, train)) : null;
+        // A cosine schedule ends at rate 0: without a validation split its last epoch is the
+        // converged model, and the lowest training loss would only pick an earlier, noisier one.
+        boolean keepLast = validation.size() == 0 && hp.schedule() == Hyperparameters.Schedule.WARMUP_COSINE;
         long firstStepThisSession = progress.globalStep;
         long sessionStart = System.nanoTime();
         for (int epoch = progress.epochsDone + 1; epoch <= hp.epochs(); epoch++) {
             long epochStart = System.nanoTime();
             int[] order = shuffled(n, new Random(hp.seed() + epoch));
             EncodedSplit.Augmentation augmentation =
-                    augment ? new EncodedSplit.Augmentation(hp.seed(), epoch) : null;
+                    augment ? new EncodedSplit.Augmentation(hp.seed(), epoch, hp.augment()) : null;
             double lossSum = 0;
             int correct = 0;
             for (int step = 0; step < stepsPerEpoch; step++) {
@@ -92,7 +102,8 @@ final class TrainingLoop {
                 }
                 int[] batch = Arrays.copyOfRange(order, step * hp.batchSize(),
                         Math.min(n, (step + 1) * hp.batchSize()));
-                float[] lossAndCorrect = step(train, batch, augmentation);
+                float[] lossAndCorrect = step(train, batch, augmentation,
+                        rateFactor(progress.globalStep, totalSteps));
                 lossSum += lossAndCorrect[0] * batch.length;
                 correct += (int) lossAndCorrect[1];
                 progress.globalStep++;
@@ -103,7 +114,7 @@ final class TrainingLoop {
                 double eta = seconds / doneThisSession * (totalSteps - progress.globalStep);
                 listener.onStep(new StepProgress(epoch, step + 1, stepsPerEpoch,
                         progress.globalStep, lossAndCorrect[0], lossAndCorrect[1] / batch.length,
-                        samplesPerSecond, eta));
+                        samplesPerSecond, eta, hp.epochs()));
             }
             float trainLoss = (float) (lossSum / n);
             Measured val = validation.size() == 0 ? null : evaluate(trained, validation);
@@ -113,8 +124,17 @@ final class TrainingLoop {
             progress.history.add(stats);
             progress.epochsDone = epoch;
             // Without a validation split the training loss is the only signal to track.
-            double monitored = val == null ? trainLoss : val.loss();
-            if (monitored < progress.bestLoss) {
+            double raw = val == null ? trainLoss : val.loss();
+            double alpha = hp.validationSmoothing();
+            double monitored = Double.isNaN(progress.smoothedLoss) ? raw
+                    : alpha * progress.smoothedLoss + (1 - alpha) * raw;
+            progress.smoothedLoss = monitored;
+            if (keepLast) {
+                // The network itself is the model to keep: no copy of its weights is needed.
+                progress.bestLoss = monitored;
+                progress.bestEpoch = epoch;
+                progress.bestWeights = null;
+            } else if (monitored < progress.bestLoss) {
                 progress.bestLoss = monitored;
                 progress.bestEpoch = epoch;
                 progress.epochsWithoutImprovement = 0;
@@ -133,8 +153,45 @@ final class TrainingLoop {
         return Stop.COMPLETED;
     }
 
+    /** The schedule's factor on every learning rate at 0-based step {@code step} of {@code total}. */
+    float rateFactor(long step, long total) {
+        if (hp.schedule() == Hyperparameters.Schedule.CONSTANT) {
+            return 1f;
+        }
+        long warmup = Math.max(1, Math.round(WARMUP_SHARE * total));
+        if (step < warmup) {
+            return (float) (step + 1) / warmup;
+        }
+        double progress = (double) (step - warmup) / Math.max(1, total - warmup);
+        return (float) (0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress))));
+    }
+
+    /** n / (k * n_c): each class contributes as much loss as a balanced split would give it. */
+    static float[] balancedWeights(int[] labels, int k) {
+        int[] counts = new int[k];
+        for (int y : labels) {
+            counts[y]++;
+        }
+        float[] w = new float[k];
+        for (int c = 0; c < k; c++) {
+            w[c] = counts[c] == 0 ? 0f : (float) labels.length / (k * counts[c]);
+        }
+        return w;
+    }
+
+    private static int numClasses(EncodedSplit validation, EncodedSplit train) {
+        int k = 0;
+        for (int[] labels : new int[][] {train.labels(), validation.labels()}) {
+            for (int y : labels) {
+                k = Math.max(k, y + 1);
+            }
+        }
+        return k;
+    }
+
     /** One optimisation step; returns {mean loss, correct predictions}. */
-    private float[] step(EncodedSplit train, int[] batch, EncodedSplit.Augmentation augmentation) {
+    private float[] step(EncodedSplit train, int[] batch, EncodedSplit.Augmentation augmentation,
+            float rateFactor) {
         // Every array of the step lives in this sub-manager: arrays left on the long-lived
         // model manager are native memory the GC never sees.
         try (NDManager scope = manager.newSubManager()) {
@@ -145,12 +202,13 @@ final class TrainingLoop {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray logits = trained.forward(new ParameterStore(scope, false), new NDList(x),
                         true).singletonOrThrow();
-                NDArray lossArray = crossEntropy(logits, y);
+                NDArray lossArray = classWeights == null ? crossEntropy(logits, y)
+                        : weightedCrossEntropy(logits, y, scope.create(classWeights));
                 collector.backward(lossArray);
                 loss = lossArray.getFloat();
                 correct = logits.argMax(1).eq(y).sum().getLong();
             }
-            updater.step(parameters, scope);
+            updater.step(parameters, scope, rateFactor);
             return new float[] {loss, correct};
         }
     }
@@ -180,6 +238,15 @@ final class TrainingLoop {
             }
         }
         return new Measured((float) (lossSum / n), (float) correct / n, probabilities);
+    }
+
+    /** Per-example losses weighted by their class's weight, normalised by the weights' sum. */
+    static NDArray weightedCrossEntropy(NDArray logits, NDArray labels, NDArray classWeights) {
+        int k = (int) logits.getShape().get(1);
+        NDArray oneHot = labels.oneHot(k);
+        NDArray perExample = logits.logSoftmax(1).mul(oneHot).sum(new int[] {1}).neg();
+        NDArray weights = oneHot.mul(classWeights).sum(new int[] {1});
+        return perExample.mul(weights).sum().div(weights.sum());
     }
 
     static NDArray crossEntropy(NDArray logits, NDArray labels) {

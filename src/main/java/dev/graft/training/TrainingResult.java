@@ -8,9 +8,12 @@ import java.nio.file.Path;
  *
  * @param epochsRun epochs finished, resumed ones included
  * @param bestEpoch the epoch whose weights the model has (1-based)
+ * @param hyperparameters what the model trained with (for {@code auto}: the chosen candidate's)
+ * @param search strategy {@code auto}'s search; null for an explicit strategy
  */
 public record TrainingResult(Outcome outcome, Strategy strategy, int epochsRun, int bestEpoch,
-        EvaluationReport report, Path artifactDirectory, ModelArtifact model)
+        EvaluationReport report, Path artifactDirectory, ModelArtifact model,
+        Hyperparameters hyperparameters, SearchReport search)
         implements AutoCloseable {
 
     public enum Outcome { COMPLETED, EARLY_STOPPED, CANCELLED }

@@ -102,8 +102,8 @@ public final class TransferComparison {
 
     private static TrainingResult run(TrainingRequest job, BaseModel base, Strategy strategy, TrainingData data, Path output,
             CancellationToken cancel) {
-        TrainingRequest request = new TrainingRequest(base, strategy, job.hyperparameters().withAugment(
-                strategy != Strategy.FEATURE_EXTRACTION && job.hyperparameters().augment()), data, job.datasetId(), output,
+        // The engine never augments cached embeddings, so the job's policy carries over as it is.
+        TrainingRequest request = new TrainingRequest(base, strategy, job.hyperparameters(), data, job.datasetId(), output,
                 null, null, job.device());
         TrainingResult result = new TrainingRun().run(request, TrainingListener.NONE, cancel);
         if (result.outcome() == TrainingResult.Outcome.CANCELLED) {
@@ -122,15 +122,7 @@ public final class TransferComparison {
 
     /** The same architecture as the base, untrained; for a sentence encoder, Graft's own text architecture. */
     static BaseModel scratchOf(BaseModel base) {
-        if (base instanceof BaseModel.Artifact a) {
-            var spec = ModelArtifact.readDescriptor(a.directory()).architecture();
-            if (Architectures.usesSentenceEncoder(spec)) {
-                return new BaseModel.Architecture(Architectures.EMBEDDING_BAG);
-            }
-            boolean table = spec.modality() == dev.graft.basemodel.Modality.TABULAR;
-            return new BaseModel.Architecture(spec.id(), table ? null : spec.inputShape());
-        }
-        return new BaseModel.Architecture(Architectures.EMBEDDING_BAG);
+        return TrainingRun.scratchOf(base);
     }
 
     private static TransferReport.Arm arm(String base, TrainingResult r) {

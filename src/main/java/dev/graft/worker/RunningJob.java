@@ -126,9 +126,9 @@ public final class RunningJob {
         }
     }
 
-    /** Records the strategy the pilot runs of "auto" chose, with its hyperparameters. */
-    public void selectStrategy(String strategy, String hyperparametersJson) {
-        if (!waitingOutOutages(() -> queue.selectStrategy(job.id(), job.leaseToken(), strategy, hyperparametersJson))) {
+    /** Records the search's state (its checkpoint) and, once chosen, the strategy and hyperparameters (else null). */
+    public void recordSearch(String searchJson, String strategy, String hyperparametersJson) {
+        if (!waitingOutOutages(() -> queue.recordSearch(job.id(), job.leaseToken(), searchJson, strategy, hyperparametersJson))) {
             throw lost();
         }
     }

@@ -6,18 +6,11 @@ import dev.graft.basemodel.Modality;
 import dev.graft.dataset.DatasetService;
 import dev.graft.dataset.TrainingExamples;
 import dev.graft.training.Example;
-import dev.graft.training.Hyperparameters;
 import dev.graft.training.Input;
 import dev.graft.training.TrainingData;
 
 /** Translates the job's and the dataset's terms into the engine's. */
 final class TrainingInputs {
-
-    Hyperparameters hyperparameters(dev.graft.job.Hyperparameters job, long seed, int threads) {
-        return new Hyperparameters(job.nEpochs(), job.batchSize(), (float) job.learningRate(),
-                (float) job.backboneLearningRateMultiplier(), job.unfreezeLayers(), job.earlyStoppingPatience(), seed,
-                job.augment(), threads, Hyperparameters.OptimizerKind.ADAM);
-    }
 
     TrainingData data(TrainingExamples examples) {
         Modality modality = Modality.valueOf(DatasetService.modality(examples.format()).toUpperCase(java.util.Locale.ROOT));

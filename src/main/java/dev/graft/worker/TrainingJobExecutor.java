@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -30,7 +29,10 @@ import dev.graft.training.TrainingProperties;
 import dev.graft.training.TrainingRequest;
 import dev.graft.training.TrainingResult;
 import dev.graft.training.TrainingRun;
-import dev.graft.transfer.StrategyPilots;
+import dev.graft.training.HyperparameterOverrides;
+import dev.graft.training.SearchReport;
+import dev.graft.training.TrainingData;
+import dev.graft.training.TrainingDefaults;
 import dev.graft.transfer.TransferComparison;
 import dev.graft.transfer.TransferReport;
 import dev.graft.web.ApiProblem;
@@ -47,8 +49,6 @@ class TrainingJobExecutor implements JobExecutor {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingJobExecutor.class);
     private static final tools.jackson.core.type.TypeReference<Map<String, Object>> MAP = new tools.jackson.core.type.TypeReference<>() { };
-    private static final tools.jackson.core.type.TypeReference<Map<String, dev.graft.job.Hyperparameters>> CANDIDATES =
-            new tools.jackson.core.type.TypeReference<>() { };
 
     private final DatasetService datasets;
     private final ArtifactStore store;
@@ -79,28 +79,14 @@ class TrainingJobExecutor implements JobExecutor {
             throw JobFailure.invalidData("Dataset " + job.datasetId() + " is gone: " + e.getBody().getDetail());
         }
         TrainingRequest request;
-        Piloted piloted = null;
         try {
-            Path resume = resumePoint(running);
-            request = new TrainingRequest(base(job.baseModel()), Strategy.fromWireName(job.strategy()),
-                    hyperparameters(job, json.readValue(job.hyperparameters(), dev.graft.job.Hyperparameters.class)),
-                    inputs.data(examples), job.datasetId(), outputDirectory(job), store.directory(checkpointPrefix(job)),
-                    resume, device(running.device()));
-            if (job.strategyCandidates() != null && resume == null) {
-                piloted = pilots(running, request);
-                request = new TrainingRequest(request.base(), piloted.strategy(), piloted.hyperparameters(), request.data(),
-                        request.datasetId(), request.outputDirectory(), request.checkpointDirectory(), null, request.device());
-            }
+            request = request(running, examples);
         }
         catch (IllegalArgumentException e) {
             throw JobFailure.invalidData(e.getMessage());
         }
-        catch (TransferComparison.Cancelled e) {
-            return stopped(running);
-        }
-        int epochs = request.hyperparameters().epochs();
         CancellationToken token = new CancellationToken();
-        JobProgress listener = new JobProgress(running, token, epochs, checkpointPrefix(job));
+        JobProgress listener = new JobProgress(running, token, checkpointPrefix(job), json);
         TrainingResult result;
         try {
             result = new TrainingRun().run(request, listener, token);
@@ -126,19 +112,21 @@ class TrainingJobExecutor implements JobExecutor {
             String modelId = modelId(job);
             long bytes = size(result.artifactDirectory());
             var report = result.report();
-            running.event("info", "evaluated", String.format(java.util.Locale.ROOT,
-                    "Validation accuracy %.4f, macro-F1 %.4f, loss %.4f", report.accuracy(), report.macroF1(), report.loss()),
+            running.event("info", "evaluated", String.format(java.util.Locale.ROOT, "%s accuracy %.4f, macro-F1 %.4f, loss %.4f",
+                    result.search() == null ? "Validation" : "Cross-validated (out-of-fold, the chosen configuration)",
+                    report.accuracy(), report.macroF1(), report.loss()),
                     Map.of("accuracy", report.accuracy(), "macro_f1", report.macroF1(), "loss", report.loss()));
             log.info("Job {} trained {} in {} epochs on {}", job.id(), modelId, result.epochsRun(), running.device());
             Map<String, Object> stored = json.convertValue(report, MAP);
-            if (piloted != null) {
-                stored.put("strategy_selection", piloted.figures());
+            if (result.search() != null) {
+                stored.put("search", json.convertValue(result.search().summary(), MAP));
+                running.recordSearch(json.writeValueAsString(result.search()), null, null);
             }
             String transfer = null;
             if (job.compareBaseline()) {
                 Map<String, Object> comparison;
                 try {
-                    comparison = baseline(running, request, result, token);
+                    comparison = baseline(running, adapted(request, result), result, token);
                 }
                 catch (TransferComparison.Cancelled e) {
                     return stopped(running);
@@ -161,36 +149,35 @@ class TrainingJobExecutor implements JobExecutor {
         };
     }
 
-    private dev.graft.training.Hyperparameters hyperparameters(JobRow job, dev.graft.job.Hyperparameters resolved) {
-        return inputs.hyperparameters(resolved, job.seed(), training.threads());
-    }
-
-    /** What the pilots of strategy "auto" chose, ready to train, and their figures for the model's report. */
-    private record Piloted(Strategy strategy, dev.graft.training.Hyperparameters hyperparameters, Map<String, Object> figures) {
-    }
-
-    /** Strategy "auto": brief pilots of each candidate on a slice of the data; the choice is written to the job. */
-    private Piloted pilots(RunningJob running, TrainingRequest request) throws IOException {
+    /** The job in the engine's terms: an explicit run as resolved at creation, or strategy auto's search (resumed). */
+    private TrainingRequest request(RunningJob running, TrainingExamples examples) throws IOException {
         JobRow job = running.job();
-        // In the enum's order, feature extraction first, whatever order the jsonb column kept: it wins ties.
-        Map<Strategy, dev.graft.job.Hyperparameters> resolved = new EnumMap<>(Strategy.class);
-        Map<Strategy, dev.graft.training.Hyperparameters> candidates = new EnumMap<>(Strategy.class);
-        json.readValue(job.strategyCandidates(), CANDIDATES).forEach((strategy, hp) -> {
-            resolved.put(Strategy.fromWireName(strategy), hp);
-            candidates.put(Strategy.fromWireName(strategy), hyperparameters(job, hp));
-        });
-        running.event("info", "pilots_started", "Strategy auto: piloting " + candidates.keySet().stream()
-                .map(Strategy::wireName).collect(java.util.stream.Collectors.joining(" and ")) + " on a slice of the data", null);
-        StrategyPilots.Selection selection = StrategyPilots.choose(request, candidates,
-                store.directory(attemptPrefix(job) + "/pilots"), watching(running, new CancellationToken()));
-        Strategy chosen = Strategy.fromWireName(selection.chosen());
-        Map<String, Object> figures = json.convertValue(selection, MAP);
-        running.selectStrategy(selection.chosen(), json.writeValueAsString(resolved.get(chosen)));
-        running.event("info", "strategy_selected", "Strategy auto chose " + selection.chosen() + ": " + selection.pilots().stream()
-                .map(p -> String.format(java.util.Locale.ROOT, "%s %.3f", p.strategy(), p.accuracy()))
-                .collect(java.util.stream.Collectors.joining(", ")) + " validation accuracy after brief pilots on "
-                + selection.trainExamples() + " train examples", figures);
-        return new Piloted(chosen, candidates.get(chosen), figures);
+        TrainingData data = inputs.data(examples);
+        BaseModel base = base(job.baseModel());
+        Map<String, Object> hp = json.readValue(job.hyperparameters(), MAP);
+        Path resume = resumePoint(running);
+        Path checkpoints = store.directory(checkpointPrefix(job));
+        if (job.search() == null) {
+            Strategy strategy = Strategy.fromWireName(job.strategy());
+            return new TrainingRequest(base, strategy, TrainingDefaults.resolve(strategy, base, data,
+                    HyperparameterOverrides.fromWire(hp), job.seed(), training.threads()), data, job.datasetId(),
+                    outputDirectory(job), checkpoints, resume, device(running.device()));
+        }
+        Map<String, Object> stored = json.readValue(job.search(), MAP);
+        // Once the search chose, the job's hyperparameters are the winner's; what the client fixed stays in the search.
+        SearchReport previous = stored.containsKey("candidates") ? json.convertValue(stored, SearchReport.class) : null;
+        double budget = stored.get("budget") instanceof Number n ? n.doubleValue() : training.searchBudget();
+        HyperparameterOverrides given = HyperparameterOverrides.fromWire(previous != null ? previous.given() : hp);
+        return new TrainingRequest(base, Strategy.AUTO, dev.graft.training.Hyperparameters.builder().seed(job.seed())
+                .threads(training.threads()).build(), data, job.datasetId(), outputDirectory(job), checkpoints,
+                resume, device(running.device()), new TrainingRequest.Search(given, budget, previous));
+    }
+
+    /** For the baseline pass, an auto job is the configuration its search chose. */
+    private static TrainingRequest adapted(TrainingRequest request, TrainingResult result) {
+        return request.strategy() != Strategy.AUTO ? request : new TrainingRequest(request.base(), result.strategy(),
+                result.hyperparameters(), request.data(), request.datasetId(), request.outputDirectory(), null, null,
+                request.device());
     }
 
     /**

@@ -141,7 +141,7 @@ class BaseModelCatalogTest {
             }
             TrainingData data = new TrainingData(Modality.IMAGE, List.of("left", "right"), train, train.subList(0, 4));
             TrainingRequest request = new TrainingRequest(new BaseModel.Artifact(id, catalog.artifactDirectory(id)),
-                    Strategy.FEATURE_EXTRACTION, Hyperparameters.defaults().withEpochs(1).withBatchSize(4).withThreads(1),
+                    Strategy.FEATURE_EXTRACTION, Hyperparameters.builder().epochs(1).batchSize(4).threads(1).build(),
                     data, null, work.resolve(id), null, null, null);
             try (TrainingResult result = new TrainingRun().run(request, TrainingListener.NONE, CancellationToken.none())) {
                 assertThat(result.outcome()).isEqualTo(TrainingResult.Outcome.COMPLETED);

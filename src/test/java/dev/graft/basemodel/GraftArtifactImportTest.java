@@ -76,7 +76,7 @@ class GraftArtifactImportTest {
         Path imported = store.directory(jdbc.sql("SELECT artifact FROM imported_models WHERE id = ?").param(id)
                 .query(String.class).single());
         TrainingRequest request = new TrainingRequest(new BaseModel.Artifact(id, imported),
-                Strategy.PARTIAL, Hyperparameters.defaults().withEpochs(1).withBatchSize(4).withThreads(1),
+                Strategy.PARTIAL, Hyperparameters.builder().epochs(1).batchSize(4).threads(1).build(),
                 new TrainingData(Modality.TABULAR, List.of("x", "y"), train, train.subList(0, 2)), null, work.resolve("out"),
                 null, null, null);
         try (TrainingResult result = new TrainingRun().run(request, TrainingListener.NONE, CancellationToken.none())) {

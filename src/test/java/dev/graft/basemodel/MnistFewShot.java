@@ -111,9 +111,9 @@ public final class MnistFewShot {
     // The backbone trains at the head's rate (multiplier 1) so that "from scratch" is not slowed
     // by a rate meant for fine-tuning; both starts get exactly these numbers.
     public static Hyperparameters budget(long seed, int threads) {
-        return Hyperparameters.defaults().withEpochs(EPOCHS).withBatchSize(BATCH)
-                .withLearningRate(LEARNING_RATE).withBackboneLearningRateMultiplier(1f)
-                .withSeed(seed).withThreads(threads);
+        return Hyperparameters.builder().epochs(EPOCHS).batchSize(BATCH)
+                .learningRate(LEARNING_RATE).backboneLearningRateMultiplier(1f)
+                .seed(seed).threads(threads).build();
     }
 
     // With no validation split the engine keeps the epoch of lowest training loss, so the

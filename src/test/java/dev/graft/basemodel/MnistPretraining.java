@@ -92,9 +92,9 @@ public final class MnistPretraining {
 
     private static String pretrain(Plan plan, TrainingData task, List<Example> sourceTest,
             int threads, Path catalog) throws IOException {
-        Hyperparameters hp = Hyperparameters.defaults().withEpochs(plan.epochs())
-                .withBatchSize(plan.batchSize()).withLearningRate(plan.learningRate())
-                .withBackboneLearningRateMultiplier(1f).withSeed(42).withThreads(threads);
+        Hyperparameters hp = Hyperparameters.builder().epochs(plan.epochs())
+                .batchSize(plan.batchSize()).learningRate(plan.learningRate())
+                .backboneLearningRateMultiplier(1f).seed(42).threads(threads).build();
         Path out = catalog.resolve(plan.id());
         long started = System.nanoTime();
         TrainingListener progress = new TrainingListener() {

@@ -67,7 +67,7 @@ public final class TransferReportBenchmark {
                     MnistTasks.TARGET_FIRST);
             TrainingData shots = MnistFewShot.shots(pool, seed);
             TrainingData task = new TrainingData(shots.modality(), shots.labels(), shots.train(), validation);
-            Hyperparameters hp = MnistFewShot.budget(seed, threads).withEpochs(EPOCHS).withEarlyStoppingPatience(0);
+            Hyperparameters hp = MnistFewShot.budget(seed, threads).toBuilder().epochs(EPOCHS).earlyStoppingPatience(0).build();
             // Alternate the order of the strategies between seeds: the machine's noise must not favour one.
             List<Strategy> strategies = new ArrayList<>(MnistFewShot.STRATEGIES);
             if (seed % 2 == 0) {

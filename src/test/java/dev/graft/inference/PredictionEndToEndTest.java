@@ -78,7 +78,7 @@ class PredictionEndToEndTest {
     private String train(String base, String dataset, String suffix) {
         ApiClient.Response created = api.post("/v1/fine_tuning/jobs", "application/json", ("{\"base_model\": \"" + base
                 + "\", \"dataset\": \"" + dataset + "\", \"suffix\": \"" + suffix
-                + "\", \"seed\": 3, \"hyperparameters\": {\"n_epochs\": 5, \"batch_size\": 8, \"learning_rate\": 0.01}}")
+                + "\", \"seed\": 3, \"strategy\": \"full\", \"hyperparameters\": {\"n_epochs\": 5, \"batch_size\": 8, \"learning_rate\": 0.01}}")
                 .getBytes(StandardCharsets.UTF_8));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         String id = created.json().get("id").asString();

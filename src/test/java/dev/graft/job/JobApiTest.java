@@ -40,7 +40,7 @@ class JobApiTest {
     }
 
     @Test
-    void createsAQueuedJobWithAutoResolved() {
+    void anAutoJobShowsWhatTheClientFixedAndAutoForTheRestUntilItsSearchChooses() {
         ApiClient.Response created = post("{\"base_model\": \"arch-mlp\", \"dataset\": \"" + dataset
                 + "\", \"hyperparameters\": {\"n_epochs\": 4, \"batch_size\": \"auto\"}, \"seed\": 7, \"suffix\": \"blobs\","
                 + " \"metadata\": {\"team\": \"vision\"}}", null);
@@ -50,9 +50,12 @@ class JobApiTest {
         assertThat(job.get("id").asString()).startsWith("ftjob_");
         assertThat(job.get("object").asString()).isEqualTo("fine_tuning.job");
         assertThat(job.get("status").asString()).isEqualTo("queued");
-        assertThat(job.get("strategy").asString()).as("a from-scratch architecture trains fully").isEqualTo("full");
+        assertThat(job.get("strategy").asString()).isEqualTo("auto");
         assertThat(job.get("hyperparameters").get("n_epochs").asInt()).isEqualTo(4);
-        assertThat(job.get("hyperparameters").get("batch_size").asInt()).isPositive();
+        assertThat(job.get("hyperparameters").get("batch_size").asString()).isEqualTo("auto");
+        assertThat(job.get("hyperparameters").get("learning_rate").asString()).isEqualTo("auto");
+        assertThat(job.get("search").get("status").asString()).isEqualTo("pending");
+        assertThat(job.get("search").get("budget").asDouble()).isEqualTo(4.0);
         assertThat(job.get("seed").asLong()).isEqualTo(7);
         assertThat(job.get("metadata").get("team").asString()).isEqualTo("vision");
         assertThat(job.get("fine_tuned_model").isNull()).isTrue();
@@ -61,6 +64,28 @@ class JobApiTest {
         JsonNode events = api.get("/v1/fine_tuning/jobs/" + job.get("id").asString() + "/events").json();
         assertThat(types(events)).containsExactly("created", "queued");
         assertThat(api.get("/v1/fine_tuning/jobs/" + job.get("id").asString() + "/checkpoints").json().get("data")).isEmpty();
+    }
+
+    @Test
+    void anExplicitStrategyShowsEveryValueItWillTrainWithAndKeepsWhatTheClientGave() {
+        ApiClient.Response created = post("{\"base_model\": \"arch-mlp\", \"dataset\": \"" + dataset
+                + "\", \"strategy\": \"full\", \"hyperparameters\": {\"learning_rate\": 0.05, \"augment\": false}}", null);
+
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        JsonNode hp = created.json().get("hyperparameters");
+        assertThat(created.json().get("strategy").asString()).isEqualTo("full");
+        assertThat(created.json().get("search").isNull()).isTrue();
+        assertThat(hp.get("learning_rate").asDouble()).isEqualTo(0.05);
+        assertThat(hp.get("augment").asString()).isEqualTo("none");
+        // The defaults, resolved: steps scaled to 48 training rows (at least 300 steps of batch 8: 50 epochs),
+        // AdamW's decay, a warm-up then cosine schedule, and a from-scratch backbone at the full rate.
+        assertThat(hp.get("batch_size").asInt()).isEqualTo(8);
+        assertThat(hp.get("n_epochs").asInt()).isEqualTo(50);
+        assertThat(hp.get("weight_decay").asDouble()).isEqualTo(0.01);
+        assertThat(hp.get("learning_rate_schedule").asString()).isEqualTo("warmup_cosine");
+        assertThat(hp.get("backbone_learning_rate_multiplier").asDouble()).isEqualTo(1.0);
+        assertThat(hp.get("early_stopping_patience").asInt()).isEqualTo(13);
+        assertThat(hp.get("class_balanced").asBoolean()).isFalse();
     }
 
     @ParameterizedTest(name = "{0}")

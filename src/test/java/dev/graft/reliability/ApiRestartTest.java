@@ -99,7 +99,7 @@ class ApiRestartTest {
     }
 
     private static String create(ApiClient api, String dataset, int epochs) {
-        String body = "{\"base_model\": \"arch-mlp\", \"dataset\": \"" + dataset + "\", \"seed\": 2, \"hyperparameters\":"
+        String body = "{\"base_model\": \"arch-mlp\", \"dataset\": \"" + dataset + "\", \"seed\": 2, \"strategy\": \"full\", \"hyperparameters\":"
                 + " {\"n_epochs\": " + epochs + ", \"batch_size\": 2, \"early_stopping_patience\": 0}}";
         ApiClient.Response created = api.post("/v1/fine_tuning/jobs", "application/json", body.getBytes(StandardCharsets.UTF_8));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);

@@ -86,7 +86,7 @@ class ArtifactStoreFailureTest {
 
     private String createJob(String dataset) {
         String body = "{\"base_model\": \"arch-mlp\", \"dataset\": \"" + dataset + "\", \"seed\": 4,"
-                + " \"hyperparameters\": {\"n_epochs\": 2, \"batch_size\": 8}}";
+                + " \"strategy\": \"full\", \"hyperparameters\": {\"n_epochs\": 2, \"batch_size\": 8}}";
         ApiClient.Response created = api.post("/v1/fine_tuning/jobs", "application/json", body.getBytes(StandardCharsets.UTF_8));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         return created.json().get("id").asString();

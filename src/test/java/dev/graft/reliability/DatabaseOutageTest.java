@@ -120,7 +120,7 @@ class DatabaseOutageTest {
         String dataset = api.upload("/v1/datasets", Multipart.form().field("format", "csv")
                 .file("file", "outage.csv", "text/csv", Fixtures.csv(new String[] {"a", "b", "c"}, 200))).json().get("id").asString();
         String body = "{\"base_model\": \"arch-mlp\", \"dataset\": \"" + dataset + "\", \"seed\": 9,"
-                + " \"hyperparameters\": {\"n_epochs\": 20, \"batch_size\": 2, \"early_stopping_patience\": 0}}";
+                + " \"strategy\": \"full\", \"hyperparameters\": {\"n_epochs\": 20, \"batch_size\": 2, \"early_stopping_patience\": 0}}";
         ApiClient.Response created = api.post("/v1/fine_tuning/jobs", "application/json", body.getBytes(StandardCharsets.UTF_8));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         return created.json().get("id").asString();

@@ -138,7 +138,7 @@ final class LoadClient implements Runnable {
 
     private void createJob() throws IOException, InterruptedException {
         String body = "{\"base_model\": \"arch-mlp\", \"dataset\": \"" + any(shared.datasets) + "\", \"metadata\": {\"load\": \""
-                + shared.runTag + "\"}, \"hyperparameters\": {\"n_epochs\": 1, \"batch_size\": 8}}";
+                + shared.runTag + "\"}, \"strategy\": \"full\", \"hyperparameters\": {\"n_epochs\": 1, \"batch_size\": 8}}";
         HttpResponse<String> created = send(post("/v1/fine_tuning/jobs", "application/json", body.getBytes(StandardCharsets.UTF_8)));
         if (expect("create job", created, 201)) {
             shared.jobs.add(id(created.body()));

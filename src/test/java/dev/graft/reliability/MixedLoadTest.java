@@ -88,7 +88,7 @@ class MixedLoadTest {
                     .file("file", "load.csv", "text/csv", Fixtures.csv(new String[] {"a", "b", "c"}, 10))).json().get("id").asString();
             shared.datasets.add(dataset);
             shared.jobs.add(api.post("/v1/fine_tuning/jobs", "application/json", ("{\"base_model\": \"arch-mlp\", \"dataset\": \""
-                    + dataset + "\", \"metadata\": {\"load\": \"" + shared.runTag + "\"}, \"hyperparameters\": {\"n_epochs\": 1}}")
+                    + dataset + "\", \"metadata\": {\"load\": \"" + shared.runTag + "\"}, \"strategy\": \"full\", \"hyperparameters\": {\"n_epochs\": 1}}")
                     .getBytes(StandardCharsets.UTF_8)).json().get("id").asString());
             // Start the clock once the worker takes jobs, so that jobs run, end and stream to their end under load.
             Await.until("the worker to take its first job", Duration.ofSeconds(120),

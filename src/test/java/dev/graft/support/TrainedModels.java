@@ -127,7 +127,7 @@ public final class TrainedModels {
             Path output = store.directory(prefix);
             Files.delete(output); // the engine writes the directory itself, atomically
             try (TrainingResult result = new TrainingRun().run(new TrainingRequest(new BaseModel.Architecture(architecture,
-                    shape), Strategy.FULL, Hyperparameters.defaults().withEpochs(15).withBatchSize(8).withLearningRate(0.01f).withEarlyStoppingPatience(0), data, datasetId,
+                    shape), Strategy.FULL, Hyperparameters.builder().epochs(15).batchSize(8).learningRate(0.01f).earlyStoppingPatience(0).build(), data, datasetId,
                     output, null, null, null), TrainingListener.NONE, CancellationToken.none())) {
                 long bytes;
                 try (Stream<Path> files = Files.walk(output)) {

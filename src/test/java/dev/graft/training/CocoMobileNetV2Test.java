@@ -94,7 +94,7 @@ class CocoMobileNetV2Test {
     @Test
     void partialChangesOnlyTheTopUnits() {
         Map<String, float[]> before = catalogBackbone();
-        try (TrainingResult r = train(Strategy.PARTIAL, hp().withUnfreezeLayers(3))) {
+        try (TrainingResult r = train(Strategy.PARTIAL, hp().toBuilder().unfreezeLayers(3).build())) {
             Backbone backbone = r.model().net().backbone();
             assertThat(backbone.unitCount()).isEqualTo(19);
             for (int unit = 0; unit < backbone.unitCount(); unit++) {
@@ -187,8 +187,7 @@ class CocoMobileNetV2Test {
     }
 
     private static Hyperparameters hp() {
-        return Hyperparameters.defaults().withEpochs(1).withBatchSize(4).withBackboneLearningRateMultiplier(1f)
-                .withSeed(7);
+        return Hyperparameters.defaults().toBuilder().epochs(1).batchSize(4).backboneLearningRateMultiplier(1f).seed(7).build();
     }
 
     private static BufferedImage stripes(boolean horizontal, Random random) {

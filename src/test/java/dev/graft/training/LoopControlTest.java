@@ -38,7 +38,7 @@ class LoopControlTest {
                 }
             }
         };
-        try (TrainingResult r = new TrainingRun().run(request(cnn(), hp().withEpochs(5), null),
+        try (TrainingResult r = new TrainingRun().run(request(cnn(), hp().toBuilder().epochs(5).build(), null),
                 listener, cancel)) {
             assertThat(r.outcome()).isEqualTo(TrainingResult.Outcome.CANCELLED);
             assertThat(stepsAfterCancel).hasValue(0);
@@ -49,7 +49,7 @@ class LoopControlTest {
 
     @Test
     void runResumedFromAMidwayCheckpointFinishesLikeAnUnbrokenRun() throws Exception {
-        Hyperparameters hp = hp().withEpochs(4).withAugment(true);
+        Hyperparameters hp = hp().toBuilder().epochs(4).augment(Hyperparameters.Augment.SHIFT_SCALE_FLIP).build();
         Path checkpoints = dir.resolve("checkpoints");
         CancellationToken cancel = new CancellationToken();
         TrainingListener cancelAfterEpoch2 = new TrainingListener() {
@@ -88,7 +88,7 @@ class LoopControlTest {
 
     @Test
     void sameSeedGivesTheSameMetrics() {
-        Hyperparameters hp = hp().withEpochs(3).withAugment(true).withThreads(1);
+        Hyperparameters hp = hp().toBuilder().epochs(3).augment(Hyperparameters.Augment.SHIFT_SCALE_FLIP).threads(1).build();
         List<List<Float>> first;
         try (TrainingResult r = new TrainingRun().run(request(cnn(), hp, null),
                 TrainingListener.NONE, CancellationToken.none())) {
@@ -113,8 +113,8 @@ class LoopControlTest {
         }
         TrainingData noise = new TrainingData(blobs.modality(), blobs.labels(), shuffledLabels,
                 blobs.validation());
-        Hyperparameters hp = hp().withEpochs(30).withEarlyStoppingPatience(3)
-                .withLearningRate(1e-2f);
+        Hyperparameters hp = hp().toBuilder().epochs(30).earlyStoppingPatience(3)
+                .learningRate(1e-2f).build();
         try (TrainingResult r = new TrainingRun().run(new TrainingRequest(
                 new BaseModel.Architecture(Architectures.MLP), Strategy.FULL, hp, noise, "noise",
                 dir.resolve("out"), null, null, null), TrainingListener.NONE,
@@ -135,10 +135,10 @@ class LoopControlTest {
     void concurrentRunsAreSerialisedInsteadOfClashingInTheGradientCollector() throws Exception {
         var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
-            var a = pool.submit(() -> new TrainingRun().run(request(cnn(), hp().withEpochs(2), null)
+            var a = pool.submit(() -> new TrainingRun().run(request(cnn(), hp().toBuilder().epochs(2).build(), null)
                     .withOutputDirectory(dir.resolve("a")), TrainingListener.NONE,
                     CancellationToken.none()));
-            var b = pool.submit(() -> new TrainingRun().run(request(cnn(), hp().withEpochs(2), null)
+            var b = pool.submit(() -> new TrainingRun().run(request(cnn(), hp().toBuilder().epochs(2).build(), null)
                     .withOutputDirectory(dir.resolve("b")), TrainingListener.NONE,
                     CancellationToken.none()));
             try (TrainingResult ra = a.get(); TrainingResult rb = b.get()) {
@@ -155,8 +155,8 @@ class LoopControlTest {
     }
 
     private static Hyperparameters hp() {
-        return Hyperparameters.defaults().withBatchSize(8).withLearningRate(3e-3f)
-                .withBackboneLearningRateMultiplier(1f).withSeed(17);
+        return Hyperparameters.builder().batchSize(8).learningRate(3e-3f)
+                .backboneLearningRateMultiplier(1f).seed(17).build();
     }
 
     private TrainingRequest request(BaseModel base, Hyperparameters hp, Path checkpoints) {

@@ -72,7 +72,7 @@ class ModelArtifactTest {
 
     private TrainingResult train(BaseModel base, TrainingData data) {
         return new TrainingRun().run(new TrainingRequest(base, Strategy.FULL,
-                Hyperparameters.defaults().withEpochs(2).withBatchSize(8), data, "ds",
+                Hyperparameters.builder().epochs(2).batchSize(8).build(), data, "ds",
                 dir.resolve("model"), null, null, null), TrainingListener.NONE,
                 CancellationToken.none());
     }

@@ -24,7 +24,7 @@ class OtherArchitecturesTest {
     @Test
     void mlpSeparatesGaussianBlobs() {
         TrainingResult r = train(Architectures.MLP, null, SyntheticTasks.blobs(3, 40, 20, 4, 1),
-                Hyperparameters.defaults().withEpochs(5).withBatchSize(16));
+                Hyperparameters.builder().epochs(5).batchSize(16).build());
         try (r) {
             assertThat(r.report().accuracy()).isGreaterThan(0.8f);
         }
@@ -34,7 +34,7 @@ class OtherArchitecturesTest {
     void embeddingBagLearnsClassKeywords() {
         TrainingResult r = train(Architectures.EMBEDDING_BAG, List.of(12),
                 SyntheticTasks.keywords(40, 20, 2),
-                Hyperparameters.defaults().withEpochs(8).withBatchSize(16).withLearningRate(1e-2f));
+                Hyperparameters.builder().epochs(8).batchSize(16).learningRate(1e-2f).build());
         try (r) {
             assertThat(r.report().accuracy()).isGreaterThan(0.7f);
             assertThat(r.model().descriptor().preprocessing().text().tokens())
@@ -48,8 +48,8 @@ class OtherArchitecturesTest {
         TrainingData data = SyntheticTasks.stripes(new double[] {0, 90}, 12, 8, 4, 0.1, 4);
         TrainingResult r = new TrainingRun().run(new TrainingRequest(
                 new BaseModel.Architecture(Architectures.RESNET20, List.of(3, 12, 12)),
-                Strategy.FULL, Hyperparameters.defaults().withEpochs(1).withBatchSize(8)
-                        .withAugment(true),
+                Strategy.FULL, Hyperparameters.builder().epochs(1).batchSize(8)
+                        .augment(Hyperparameters.Augment.SHIFT_SCALE_FLIP).build(),
                 data, "stripes", dir.resolve("out"), null, null, null),
                 new TrainingListener() {
                     @Override
@@ -70,7 +70,7 @@ class OtherArchitecturesTest {
         TrainingData data = SyntheticTasks.stripes(new double[] {0, 90}, 12, 4, 2, 0.1, 4);
         TrainingResult r = new TrainingRun().run(new TrainingRequest(
                 new BaseModel.Architecture(Architectures.RESNET18, List.of(3, 32, 32)),
-                Strategy.FULL, Hyperparameters.defaults().withEpochs(1).withBatchSize(4),
+                Strategy.FULL, Hyperparameters.builder().epochs(1).batchSize(4).build(),
                 data, "stripes", dir.resolve("out18"), null, null, null),
                 new TrainingListener() {
                     @Override
@@ -88,7 +88,7 @@ class OtherArchitecturesTest {
             Hyperparameters hp) {
         return new TrainingRun().run(new TrainingRequest(
                 new BaseModel.Architecture(architecture, shape), Strategy.FULL,
-                hp.withBackboneLearningRateMultiplier(1f), data, "ds", dir.resolve("out"), null,
+                hp.toBuilder().backboneLearningRateMultiplier(1f).build(), data, "ds", dir.resolve("out"), null,
                 null, null), TrainingListener.NONE, CancellationToken.none());
     }
 }

@@ -57,9 +57,38 @@ class PreprocessorTest {
             image[i] = i;
         }
         ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(2, 5, 5);
-        float[] a = new EncodedSplit.Augmentation(1, 3).apply(image, shape);
-        float[] b = new EncodedSplit.Augmentation(1, 3).apply(image, shape);
+        float[] a = new EncodedSplit.Augmentation(1, 3, Hyperparameters.Augment.SHIFT_SCALE_FLIP).apply(image, shape);
+        float[] b = new EncodedSplit.Augmentation(1, 3, Hyperparameters.Augment.SHIFT_SCALE_FLIP).apply(image, shape);
         assertThat(a).containsExactly(b);
+    }
+
+    @Test
+    void shiftsAndScalingNeverMirrorAnImageWhileTheFlipPolicyDoes() {
+        // Left half bright, right half dark: a shift of at most 2 px and a 10% scale keep it so; a flip swaps them.
+        float[] image = new float[16 * 16];
+        for (int i = 0; i < image.length; i++) {
+            image[i] = i % 16 < 8 ? 1 : 0;
+        }
+        ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(1, 16, 16);
+        boolean flipped = false;
+        for (int epoch = 0; epoch < 40; epoch++) {
+            float[] shifted = new EncodedSplit.Augmentation(5, epoch, Hyperparameters.Augment.SHIFT_SCALE).apply(image, shape);
+            assertThat(half(shifted, true)).as("epoch %d", epoch).isGreaterThan(half(shifted, false));
+            float[] maybeFlipped = new EncodedSplit.Augmentation(5, epoch, Hyperparameters.Augment.SHIFT_SCALE_FLIP)
+                    .apply(image, shape);
+            flipped |= half(maybeFlipped, false) > half(maybeFlipped, true);
+        }
+        assertThat(flipped).isTrue();
+    }
+
+    private static float half(float[] image, boolean left) {
+        float sum = 0;
+        for (int i = 0; i < image.length; i++) {
+            if (i % 16 < 8 == left) {
+                sum += image[i];
+            }
+        }
+        return sum;
     }
 
     private static void fill(BufferedImage image, Color color) {

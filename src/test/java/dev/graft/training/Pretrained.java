@@ -28,8 +28,8 @@ final class Pretrained {
             TrainingData source = SyntheticTasks.stripes(SOURCE_ANGLES, SIZE, 150, 25, NOISE, 7);
             try (TrainingResult r = new TrainingRun().run(new TrainingRequest(
                     new BaseModel.Architecture(Architectures.CNN_SMALL, List.of(1, SIZE, SIZE)),
-                    Strategy.FULL, Hyperparameters.defaults().withEpochs(4).withBatchSize(32)
-                            .withLearningRate(3e-3f).withBackboneLearningRateMultiplier(1f),
+                    Strategy.FULL, Hyperparameters.builder().epochs(4).batchSize(32)
+                            .learningRate(3e-3f).backboneLearningRateMultiplier(1f).build(),
                     source, "source-stripes", out, null, null, null),
                     TrainingListener.NONE, CancellationToken.none())) {
                 if (r.report().accuracy() < 0.9f) {

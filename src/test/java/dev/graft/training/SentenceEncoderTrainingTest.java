@@ -51,7 +51,7 @@ class SentenceEncoderTrainingTest {
         COOKING_UNSEEN.forEach(t -> validation.add(new Example(new Input.Text(t), 1)));
         TrainingRequest request = new TrainingRequest(new BaseModel.Architecture(encoder),
                 Strategy.FEATURE_EXTRACTION,
-                Hyperparameters.defaults().withEpochs(40).withBatchSize(4).withLearningRate(0.01f).withThreads(1).withSeed(3),
+                Hyperparameters.builder().epochs(40).batchSize(4).learningRate(0.01f).threads(1).seed(3).build(),
                 new TrainingData(Modality.TEXT, List.of("sport", "cooking"), train, validation), "ds_text", work.resolve("out"),
                 null, null, null);
 

@@ -28,7 +28,7 @@ class StrategiesTest {
     @Test
     void featureExtractionLeavesEveryBackboneWeightAndBatchNormStatisticUntouched() {
         Map<String, float[]> before = backboneValues(base);
-        try (TrainingResult r = train(Strategy.FEATURE_EXTRACTION, 30, hp().withEpochs(15))) {
+        try (TrainingResult r = train(Strategy.FEATURE_EXTRACTION, 30, hp().toBuilder().epochs(15).build())) {
             assertThat(r.report().accuracy()).isGreaterThan(CHANCE + 0.3f);
             Map<String, float[]> after = Weights.values(r.model().net().backbone());
             assertThat(after.keySet()).isEqualTo(before.keySet())
@@ -40,7 +40,7 @@ class StrategiesTest {
     @Test
     void partialTrainsOnlyTheTopUnitsAndTheHead() {
         Map<String, float[]> before = backboneValues(base);
-        try (TrainingResult r = train(Strategy.PARTIAL, 30, hp().withUnfreezeLayers(1))) {
+        try (TrainingResult r = train(Strategy.PARTIAL, 30, hp().toBuilder().unfreezeLayers(1).build())) {
             assertThat(r.report().accuracy()).isGreaterThan(CHANCE + 0.3f);
             Backbone backbone = r.model().net().backbone();
             int top = backbone.unitCount() - 1;
@@ -64,22 +64,9 @@ class StrategiesTest {
         }
     }
 
-    @Test
-    void autoExtractsFeaturesFromFewExamplesAndFineTunesTheTopWithMore() {
-        try (TrainingResult few = train(Strategy.AUTO, 8, hp().withEpochs(15))) {
-            assertThat(few.strategy()).isEqualTo(Strategy.FEATURE_EXTRACTION);
-            assertThat(few.report().accuracy()).isGreaterThan(CHANCE + 0.3f);
-        }
-        try (TrainingResult many = train(Strategy.AUTO, Strategy.AUTO_MIN_EXAMPLES_PER_CLASS,
-                hp())) {
-            assertThat(many.strategy()).isEqualTo(Strategy.PARTIAL);
-            assertThat(many.report().accuracy()).isGreaterThan(CHANCE + 0.3f);
-        }
-    }
-
     static Hyperparameters hp() {
-        return Hyperparameters.defaults().withEpochs(6).withBatchSize(16).withLearningRate(3e-3f)
-                .withBackboneLearningRateMultiplier(0.3f).withSeed(11);
+        return Hyperparameters.builder().epochs(6).batchSize(16).learningRate(3e-3f)
+                .backboneLearningRateMultiplier(0.3f).seed(11).build();
     }
 
     private TrainingResult train(Strategy strategy, int perClass, Hyperparameters hp) {

@@ -67,20 +67,24 @@ class TorchScriptBaseTest {
     }
 
     @Test
-    void autoOnEnoughDataTrainsTheWholeModuleSinceItCannotBePartlyUnfrozen() {
-        TrainingData data = SyntheticTasks.stripes(new double[] {0, 90},
-                16, Strategy.AUTO_MIN_EXAMPLES_PER_CLASS, 2, 0.2, 3);
+    void autoSearchesOnlyWhatAModuleAllowsFeatureExtractionAndWholeModuleTraining() {
+        TrainingData data = SyntheticTasks.stripes(new double[] {0, 90}, 16, 6, 2, 0.2, 3);
         try (TrainingResult r = new TrainingRun().run(new TrainingRequest(tinyBackbone(), Strategy.AUTO,
-                Hyperparameters.defaults().withEpochs(1).withBatchSize(8), data, "ds",
-                dir.resolve("auto"), null, null, null), TrainingListener.NONE, CancellationToken.none())) {
-            assertThat(r.strategy()).isEqualTo(Strategy.FULL);
+                Hyperparameters.builder().seed(3).build(), data, "ds", dir.resolve("auto"), null, null, null,
+                new TrainingRequest.Search(new HyperparameterOverrides(2, 8, null, null, null, null, null, null), 2, null)),
+                TrainingListener.NONE, CancellationToken.none())) {
+            // DJL trains a module whole or not at all, and it has no architecture to start from scratch.
+            assertThat(r.search().candidates()).extracting(SearchReport.Candidate::strategy)
+                    .containsOnly("feature_extraction", "full").contains("feature_extraction", "full");
+            assertThat(r.search().candidates()).allMatch(SearchReport.Candidate::transfer);
+            assertThat(r.strategy()).isIn(Strategy.FEATURE_EXTRACTION, Strategy.FULL);
         }
     }
 
     private TrainingResult train(Strategy strategy) {
         TrainingData data = SyntheticTasks.stripes(new double[] {0, 90}, 16, 8, 4, 0.2, 3);
         return new TrainingRun().run(new TrainingRequest(tinyBackbone(), strategy,
-                Hyperparameters.defaults().withEpochs(2).withBatchSize(8), data, "ds",
+                Hyperparameters.builder().epochs(2).batchSize(8).build(), data, "ds",
                 dir.resolve("model-" + strategy), null, null, null), TrainingListener.NONE,
                 CancellationToken.none());
     }
@@ -88,7 +92,7 @@ class TorchScriptBaseTest {
     // The untrained module under an arbitrary head, loaded the way an artifact is.
     private ModelArtifact fresh() throws Exception {
         try (TrainingResult r = new TrainingRun().run(new TrainingRequest(tinyBackbone(),
-                Strategy.FEATURE_EXTRACTION, Hyperparameters.defaults().withEpochs(1),
+                Strategy.FEATURE_EXTRACTION, Hyperparameters.builder().epochs(1).build(),
                 SyntheticTasks.stripes(new double[] {0, 90}, 16, 2, 1, 0.2, 3), "ds",
                 dir.resolve("fresh"), null, null, null), TrainingListener.NONE,
                 CancellationToken.none())) {

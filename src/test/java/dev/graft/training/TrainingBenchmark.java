@@ -48,8 +48,8 @@ public final class TrainingBenchmark {
                 data.get(BenchmarkData.IMAGES));
         BenchmarkData.export(exported, BenchmarkData.TABULAR, Architectures.MLP,
                 data.get(BenchmarkData.TABULAR));
-        Hyperparameters hp = Hyperparameters.defaults().withBatchSize(BATCH).withThreads(threads)
-                .withEpochs(WARMUP_EPOCHS + MEASURED_EPOCHS);
+        Hyperparameters hp = Hyperparameters.builder().batchSize(BATCH).threads(threads)
+                .epochs(WARMUP_EPOCHS + MEASURED_EPOCHS).build();
         BenchmarkRuns runs = new BenchmarkRuns(Files.createDirectories(Path.of("target/bench-runs")));
         BenchmarkReport report = new BenchmarkReport();
         long started = System.nanoTime();
@@ -89,7 +89,7 @@ public final class TrainingBenchmark {
             report.add(key("ratio_djl_to_pytorch", arch, "full"),
                     last(report, key("djl", arch, "full"))
                             / last(report, key("pytorch", arch, "full")));
-            cacheComparison(runs, arch, d, hp.withEpochs(CACHE_EPOCHS), reversed, report);
+            cacheComparison(runs, arch, d, hp.toBuilder().epochs(CACHE_EPOCHS).build(), reversed, report);
         }
     }
 

@@ -27,8 +27,8 @@ class TransferReportTest {
 
     @Test
     void transferFromARelatedSourceIsPositive() throws Exception {
-        Hyperparameters budget = Hyperparameters.defaults().withEpochs(4).withBatchSize(8).withLearningRate(3e-3f)
-                .withBackboneLearningRateMultiplier(1f).withSeed(5);
+        Hyperparameters budget = Hyperparameters.builder().epochs(4).batchSize(8).learningRate(3e-3f)
+                .backboneLearningRateMultiplier(1f).seed(5).build();
         TransferReport report = compare(Strategy.FULL, Pretrained.target(4, 21), budget);
 
         assertThat(report.verdict()).as("%s", report).isEqualTo("positive");
@@ -47,7 +47,7 @@ class TransferReportTest {
 
     @Test
     void frozenFeaturesFromAnUnrelatedSourceAreNegative() throws Exception {
-        Hyperparameters budget = Hyperparameters.defaults().withEpochs(6).withBatchSize(16).withLearningRate(3e-3f).withSeed(3);
+        Hyperparameters budget = Hyperparameters.builder().epochs(6).batchSize(16).learningRate(3e-3f).seed(3).build();
         TransferReport report = compare(Strategy.FEATURE_EXTRACTION, quadrants(20, 25, 11), budget);
 
         assertThat(report.verdict()).as("%s", report).isEqualTo("negative");

@@ -25,8 +25,8 @@ class TransferTest {
         // 4 examples per class, 4 epochs. Over seeds 0-3 the margin measured 0.21 to 0.49
         // (transferred 0.90-1.00, scratch 0.49-0.74); 0.15 leaves room for other CPUs.
         TrainingData target = Pretrained.target(4, 21);
-        Hyperparameters budget = Hyperparameters.defaults().withEpochs(4).withBatchSize(8)
-                .withLearningRate(3e-3f).withBackboneLearningRateMultiplier(1f).withSeed(5);
+        Hyperparameters budget = Hyperparameters.builder().epochs(4).batchSize(8)
+                .learningRate(3e-3f).backboneLearningRateMultiplier(1f).seed(5).build();
 
         float transferred = accuracy(new BaseModel.Artifact("cnn-stripes", base), target, budget);
         float scratch = accuracy(new BaseModel.Architecture(Architectures.CNN_SMALL,

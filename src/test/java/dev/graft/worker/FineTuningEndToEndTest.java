@@ -51,7 +51,7 @@ class FineTuningEndToEndTest {
     @Test
     void aJobFollowedOverServerSentEventsSucceedsWithAModel() {
         JsonNode job = create("{\"base_model\": \"arch-mlp\", \"dataset\": \"" + dataset
-                + "\", \"suffix\": \"e2e\", \"seed\": 3, \"hyperparameters\": {\"n_epochs\": 5, \"batch_size\": 8, \"learning_rate\": 0.01}}");
+                + "\", \"suffix\": \"e2e\", \"seed\": 3, \"strategy\": \"full\", \"hyperparameters\": {\"n_epochs\": 5, \"batch_size\": 8, \"learning_rate\": 0.01}}");
         String id = job.get("id").asString();
 
         ApiClient.Response stream = api.send("GET", "/v1/fine_tuning/jobs/" + id + "/events", null, null, "text/event-stream");
@@ -75,7 +75,7 @@ class FineTuningEndToEndTest {
     @Test
     void cancellingARunningJobStopsItWithoutAModel() {
         JsonNode job = create("{\"base_model\": \"arch-mlp\", \"dataset\": \"" + dataset
-                + "\", \"hyperparameters\": {\"n_epochs\": 1000, \"batch_size\": 2, \"early_stopping_patience\": 0}}");
+                + "\", \"strategy\": \"full\", \"hyperparameters\": {\"n_epochs\": 1000, \"batch_size\": 2, \"early_stopping_patience\": 0}}");
         String id = job.get("id").asString();
         await(id, j -> j.get("status").asString().equals("running") && !j.get("progress").isNull(), Duration.ofSeconds(90));
 

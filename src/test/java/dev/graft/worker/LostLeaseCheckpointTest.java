@@ -80,7 +80,7 @@ class LostLeaseCheckpointTest {
                 Duration.ofSeconds(30).toNanos());
         String checkpoints = TrainingJobExecutor.checkpointPrefix(first);
         CancellationToken token = new CancellationToken();
-        JobProgress progress = new JobProgress(stalled, token, EPOCHS, checkpoints);
+        JobProgress progress = new JobProgress(stalled, token, checkpoints, json);
         AtomicReference<JobEventRepository.CheckpointRow> resumePoint = new AtomicReference<>();
         TrainingListener racing = new TrainingListener() {
             @Override
@@ -129,7 +129,7 @@ class LostLeaseCheckpointTest {
             (i < 40 ? train : validation).add(new Example(new Input.Tabular(x), label));
         }
         TrainingData data = new TrainingData(Modality.TABULAR, List.of("a", "b"), train, validation);
-        Hyperparameters hp = Hyperparameters.defaults().withEpochs(EPOCHS).withBatchSize(8).withEarlyStoppingPatience(0).withSeed(5);
+        Hyperparameters hp = Hyperparameters.defaults().toBuilder().epochs(EPOCHS).batchSize(8).earlyStoppingPatience(0).seed(5).build();
         return new TrainingRequest(new BaseModel.Architecture(Architectures.MLP), Strategy.FULL, hp, data, "ds_x",
                 store.directory("models/" + Ids.newId("scratch")), checkpointDirectory, null, null);
     }

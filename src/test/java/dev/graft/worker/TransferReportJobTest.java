@@ -26,8 +26,9 @@ import dev.graft.support.TrainedModels;
 
 /**
  * A job with strategy "auto" and compare_baseline, run by a real worker from a pretrained
- * (fine-tuned) base: the pilots choose the strategy, and the transfer report reaches the job, its
- * events and the model.
+ * (fine-tuned) base: the search chooses the configuration (its candidates, scores and choice on the
+ * job, in events and in the model's evaluation), and the transfer report reaches the job, its events
+ * and the model.
  */
 @GraftServerTest
 @DirtiesContext
@@ -44,7 +45,7 @@ class TransferReportJobTest {
     ArtifactStore store;
 
     @Test
-    void anAutoJobWithABaselineRecordsThePilotsAndTheTransferReport() {
+    void anAutoJobWithABaselineRecordsItsSearchAndTheTransferReport() {
         TestDatabase.cancelLeftoverJobs(jdbc);
         ApiClient api = ApiClient.on(port);
         String base = new TrainedModels(jdbc, registry, store).tabular("source");
@@ -57,10 +58,33 @@ class TransferReportJobTest {
                 .getBytes(StandardCharsets.UTF_8)).json();
         assertThat(created.get("compare_baseline").asBoolean()).isTrue();
         String id = created.get("id").asString();
-        JsonNode job = await(api, id, Duration.ofMinutes(3));
+        JsonNode job = await(api, id, Duration.ofMinutes(10));
 
         assertThat(job.get("status").asString()).as("%s", job).isEqualTo("succeeded");
-        assertThat(job.get("strategy").asString()).isIn("feature_extraction", "partial");
+        // The job shows what the search chose, with every hyperparameter resolved, and the search itself.
+        JsonNode search = job.get("search");
+        assertThat(search.get("status").asString()).isEqualTo("done");
+        assertThat(search.get("evaluation").asString()).isEqualTo("cross_validation");
+        String chosen = search.get("chosen").asString();
+        JsonNode winner = null;
+        for (JsonNode c : search.get("candidates")) {
+            assertThat(c.get("cost").asDouble()).isPositive();
+            JsonNode last = c.get("rungs").get(c.get("rungs").size() - 1);
+            assertThat(last.get("mean").asDouble()).isBetween(0.0, 1.0);
+            assertThat(last.get("sd").asDouble()).isGreaterThanOrEqualTo(0.0);
+            assertThat(last.get("folds")).hasSize(3);
+            assertThat(last.get("folds").get(0).has("predictions")).isFalse();
+            if (c.get("name").asString().equals(chosen)) {
+                winner = c;
+            }
+        }
+        assertThat(winner).as("the chosen candidate is listed").isNotNull();
+        assertThat(job.get("strategy").asString()).isEqualTo(winner.get("strategy").asString());
+        assertThat(job.get("hyperparameters").get("learning_rate").asDouble()).isEqualTo(0.01);
+        assertThat(job.get("hyperparameters").get("n_epochs").isInt()).isTrue();
+        assertThat(search.get("given").get("learning_rate").asDouble()).isEqualTo(0.01);
+        assertThat(search.get("candidates").toString()).contains("feature_extraction", "partial", "scratch arch-mlp", "scratch linear");
+        assertThat(search.get("negative_transfer_avoided").isBoolean()).isTrue();
         JsonNode report = job.get("transfer_report");
         assertThat(report.get("verdict").asString()).isIn("positive", "neutral", "negative");
         assertThat(report.get("scratch").get("base").asString()).isEqualTo("arch-mlp");
@@ -72,16 +96,14 @@ class TransferReportJobTest {
 
         List<String> types = new ArrayList<>();
         api.get("/v1/fine_tuning/jobs/" + id + "/events?limit=100").json().get("data").forEach(e -> types.add(e.get("type").asString()));
-        assertThat(types).containsSubsequence("started", "pilots_started", "strategy_selected", "epoch", "baseline_started",
-                "transfer_report", "succeeded");
+        assertThat(types).containsSubsequence("started", "search_started", "search_candidate", "search_chosen", "refit_started",
+                "epoch", "evaluated", "baseline_started", "transfer_report", "succeeded");
 
         JsonNode model = api.get("/v1/models/" + job.get("fine_tuned_model").asString()).json();
         assertThat(model.get("transfer_report").get("verdict")).isEqualTo(report.get("verdict"));
-        assertThat(model.get("evaluation").get("strategy_selection").get("chosen").asString())
-                .isEqualTo(job.get("strategy").asString());
+        assertThat(model.get("evaluation").get("search").get("chosen").asString()).isEqualTo(chosen);
+        assertThat(model.get("evaluation").get("search").get("candidates")).hasSize(search.get("candidates").size());
         assertThat(model.get("evaluation").has("transfer_report")).isFalse();
-        assertThat(model.get("evaluation").get("strategy_selection").get("pilots").get(0).get("strategy").asString())
-                .isEqualTo("feature_extraction");
     }
 
     private static JsonNode await(ApiClient api, String id, Duration timeout) {

@@ -85,6 +85,51 @@ class WorkerCrashTest {
     }
 
     @Test
+    void aJobWhoseWorkerIsKilledMidSearchResumesTheSearchWithoutRescoringFinishedFolds() throws Exception {
+        String body = "{\"base_model\": \"arch-mlp\", \"dataset\": \"" + dataset + "\", \"seed\": 5,"
+                + " \"hyperparameters\": {\"n_epochs\": 12, \"batch_size\": 2}}";
+        ApiClient.Response created = api.post("/v1/fine_tuning/jobs", "application/json", body.getBytes(StandardCharsets.UTF_8));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.json().get("id").asString();
+        JsonNode before;
+        try (WorkerProcess first = WorkerProcess.start("doomed-searcher", storage.root(), WORKER_ARGS)) {
+            before = awaitJob(id, j -> scoredFolds(j) >= 2, Duration.ofSeconds(480), first).get("search");
+            first.kill();
+        }
+        try (WorkerProcess second = WorkerProcess.start("search-survivor", storage.root(), WORKER_ARGS)) {
+            JsonNode done = awaitJob(id, j -> j.get("status").asString().equals("succeeded"), Duration.ofSeconds(600), second);
+            assertThat(done.get("attempts").asInt()).isEqualTo(2);
+            JsonNode resumed = event(id, "search_resumed");
+            assertThat(resumed.get("data").get("fold_runs_done").asInt()).isGreaterThanOrEqualTo(scoredFolds(before));
+            // Every fold scored before the kill is in the final search as it was: taken over, not trained again.
+            for (JsonNode candidate : before.get("candidates")) {
+                for (JsonNode rung : candidate.get("rungs")) {
+                    for (JsonNode fold : rung.get("folds")) {
+                        assertThat(done.get("search").toString()).contains(fold.toString());
+                    }
+                }
+            }
+            assertThat(done.get("search").get("status").asString()).isEqualTo("done");
+            JobArtifacts.awaitNone(jdbc, storage.root(), id);
+        }
+        assertThat(eventTypes(id)).containsSubsequence("search_started", "worker_lost", "search_resumed", "search_chosen",
+                "refit_started", "succeeded").doesNotContain("failed");
+    }
+
+    private static int scoredFolds(JsonNode job) {
+        JsonNode search = job.has("search") ? job.get("search") : job;
+        int n = 0;
+        if (search.has("candidates")) {
+            for (JsonNode candidate : search.get("candidates")) {
+                for (JsonNode rung : candidate.get("rungs")) {
+                    n += rung.get("folds").size();
+                }
+            }
+        }
+        return n;
+    }
+
+    @Test
     void aWorkerStoppedGracefullyHandsItsJobBackAtOnce() throws Exception {
         String id = createLongJob();
         try (WorkerProcess first = WorkerProcess.start("leaving", storage.root(), WORKER_ARGS)) {
@@ -105,7 +150,7 @@ class WorkerCrashTest {
 
     private String createLongJob() {
         String body = "{\"base_model\": \"arch-mlp\", \"dataset\": \"" + dataset + "\", \"seed\": 5,"
-                + " \"hyperparameters\": {\"n_epochs\": 12, \"batch_size\": 2, \"early_stopping_patience\": 0}}";
+                + " \"strategy\": \"full\", \"hyperparameters\": {\"n_epochs\": 12, \"batch_size\": 2, \"early_stopping_patience\": 0}}";
         ApiClient.Response created = api.post("/v1/fine_tuning/jobs", "application/json", body.getBytes(StandardCharsets.UTF_8));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         return created.json().get("id").asString();
