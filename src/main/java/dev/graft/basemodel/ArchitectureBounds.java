@@ -47,7 +47,7 @@ public final class ArchitectureBounds {
         }
         String id = spec.id();
         // arch-mobilenetv2 is not offered from scratch, but the COCO base and its children are built on it.
-        if (!Architectures.ids().contains(id) && !Architectures.SENTENCE_ENCODER.equals(id)
+        if (!Architectures.ids().contains(id) && !Architectures.isSentenceEncoder(id)
                 && !Architectures.MOBILENET_V2.equals(id)) {
             problems.add("architecture.id: '" + clip(id) + "' is not an architecture Graft builds");
             return problems;

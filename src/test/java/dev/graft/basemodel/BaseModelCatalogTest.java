@@ -112,7 +112,7 @@ class BaseModelCatalogTest {
     }
 
     @Test
-    void aTextJobOnTheSentenceEncoderResolvesToFeatureExtraction() {
+    void aTextJobOnTheSentenceEncoderIsLeftToTheSearchAndPartialIsRefused() {
         ApiClient api = ApiClient.on(port);
         String dataset = api.upload("/v1/datasets", Multipart.form().field("format", "text")
                 .file("file", "t.jsonl", "application/jsonl", Fixtures.jsonl(new String[] {"a", "b"}, 6))).json().get("id").asString();
@@ -124,7 +124,9 @@ class BaseModelCatalogTest {
                         .getBytes(StandardCharsets.UTF_8));
 
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        assertThat(created.json().get("strategy").asString()).isEqualTo("feature_extraction");
+        // Feature extraction competes with a vocabulary model from scratch: the worker's search chooses.
+        assertThat(created.json().get("strategy").asString()).isEqualTo("auto");
+        assertThat(created.json().get("search").get("status").asString()).isEqualTo("pending");
         assertThat(partial.status()).isEqualTo(422);
         assertThat(partial.json().get("errors").get(0).get("location").asString()).isEqualTo("/strategy");
         api.post("/v1/fine_tuning/jobs/" + created.json().get("id").asString() + "/cancel", null, null);
