@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Model quality with default settings: strategy auto against an oracle grid, scikit-learn and one
 # default single run, on six offline tasks, through the HTTP API and a real worker. See
-# bench/README.md ("Model quality"). Arguments: [seeds] [tasks, comma-separated].
+# bench/README.md ("Model quality"). Arguments: [seeds] [tasks, comma-separated] [quality.py options,
+# e.g. --first-seed 2 --append to add seeds to the committed results].
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seeds="${1:-3}"
 tasks="${2:-mnist-5-9-10,mnist-5-9-100,fashion-10,wine,breast_cancer,imdb-100}"
+shift $(( $# < 2 ? $# : 2 ))
 PGHOST=${PGHOST:-127.0.0.1}; PGUSER=${PGUSER:-postgres}; export PGHOST PGUSER
 port=18191
 work=target/bench-quality; rm -rf "$work"; mkdir -p "$work"
@@ -43,4 +45,4 @@ SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE=4 java -jar target/graft.jar --server.p
 pid=$!
 for _ in $(seq 1 180); do curl -sf "localhost:$port/actuator/health" >/dev/null && break; sleep 1; done
 mkdir -p bench/results
-/usr/bin/python3 bench/quality.py "http://localhost:$port" bench/results --seeds "$seeds" --tasks "$tasks"
+/usr/bin/python3 bench/quality.py "http://localhost:$port" bench/results --seeds "$seeds" --tasks "$tasks" "$@"
