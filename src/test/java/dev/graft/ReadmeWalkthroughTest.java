@@ -122,7 +122,8 @@ class ReadmeWalkthroughTest {
     }
 
     private static void check(Walkthrough.Step step, String output) {
-        String where = "README.md line " + step.line() + " (" + step.commands().get(0) + ")";
+        List<String> commands = step.commands().stream().filter(c -> !c.startsWith("#")).toList();
+        String where = "README.md line " + step.line() + " (the output of " + commands.get(commands.size() - 1).trim() + ")";
         if (!step.showsJson()) {
             String header = step.shown().lines().findFirst().orElseThrow();
             assertThat(output.lines().findFirst().orElse("")).as(where + ": the first line printed").isEqualTo(header);
