@@ -58,8 +58,9 @@ class ReadmeWalkthroughTest {
         Walkthrough walkthrough = Walkthrough.parse(Files.readAllLines(Path.of("README.md")));
         assertThat(walkthrough.steps()).as("walkthrough steps in README.md").hasSizeGreaterThan(10);
         Path work = Files.createDirectories(Path.of("target", "readme-walkthrough", String.valueOf(System.nanoTime())));
-        // The walkthrough runs at the root of a clone: scripts/ is all it reads from there.
+        // The walkthrough runs at the root of a clone: scripts/ and a test fixture in src/ are all it reads from there.
         Files.createSymbolicLink(work.resolve("scripts"), Path.of("scripts").toAbsolutePath());
+        Files.createSymbolicLink(work.resolve("src"), Path.of("src").toAbsolutePath());
         Path script = work.resolve("walkthrough.sh");
         Files.writeString(script, script(walkthrough));
 
