@@ -72,9 +72,9 @@ class ReadmeWalkthroughTest {
         Map<Integer, String> outputs = outputs(stdout);
         int reached = outputs.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1);
         assertThat(bash.exitValue()).as("exit status of the walkthrough; it stopped in the step at README.md line %d:%n%s%n"
-                + "stderr: %s", reached < 0 ? 0 : walkthrough.steps().get(reached).line(),
+                + "stdout: %s%nstderr: %s", reached < 0 ? 0 : walkthrough.steps().get(reached).line(),
                 reached < 0 ? "" : String.join("\n", walkthrough.steps().get(reached).commands()),
-                Files.readString(work.resolve("stderr.txt"))).isZero();
+                outputs.getOrDefault(reached, ""), Files.readString(work.resolve("stderr.txt"))).isZero();
 
         for (int i = 0; i < walkthrough.steps().size(); i++) {
             Walkthrough.Step step = walkthrough.steps().get(i);
