@@ -28,7 +28,8 @@ import dev.graft.web.FieldError;
 /**
  * Imports a Graft model artifact (the zip {@code GET /v1/models/{id}/artifact} downloads) as a
  * base: a model trained on another Graft installation becomes a starting point here. The zip is
- * read defensively (a few flat files, bounded sizes), its descriptor is checked (a plain weights
+ * read defensively (a few files, flat or under the one folder the download puts them in, bounded
+ * sizes), its descriptor is checked (a plain weights
  * file name inside the archive, an architecture within {@link ArchitectureBounds}), and the model
  * must rebuild and load from it before anything is kept. Problems say what is wrong in Graft's
  * words: library exception text would echo host paths and Java types.
@@ -132,18 +133,35 @@ final class GraftArtifactImport {
     private static void unzip(Path zipPath, Path into) throws IOException {
         List<String> names = new ArrayList<>();
         long total = 0;
+        String folder = null; // the one top folder of the entries, once the first entry has said
+        int entries = 0;
         try (ZipInputStream zip = new ZipInputStream(new BufferedInputStream(Files.newInputStream(zipPath)))) {
             ZipEntry entry;
             while ((entry = zip.getNextEntry()) != null) {
-                if (names.size() == MAX_ENTRIES) {
+                if (entries++ == MAX_ENTRIES) {
                     throw problem("file", "a Graft artifact holds a few files, this archive has more than " + MAX_ENTRIES);
                 }
-                // Flat names only: no directories, no "..", nothing that could leave the folder.
-                if (entry.isDirectory() || !FILE_NAME.matcher(entry.getName()).matches() || names.contains(entry.getName())) {
-                    throw problem("file", "unexpected entry '" + clip(entry.getName()) + "' in a Graft artifact");
+                // The download puts the files under one folder named after the model (so that
+                // unzipping it does not scatter them), and an archive zipped by hand may be flat:
+                // both are accepted, but nothing deeper, no "..", nothing that could leave the folder.
+                String entryName = entry.getName();
+                int slash = entryName.indexOf('/');
+                String top = slash < 0 ? "" : entryName.substring(0, slash);
+                String name = slash < 0 ? entryName : entryName.substring(slash + 1);
+                boolean folderEntry = slash > 0 && name.isEmpty();
+                if (folder == null) {
+                    folder = top;
                 }
-                total += Files.copy(new BoundedInput(zip, MAX_BYTES - total), into.resolve(entry.getName()));
-                names.add(entry.getName());
+                if (!top.equals(folder) || (slash >= 0 && !FILE_NAME.matcher(top).matches())
+                        || (!folderEntry && (entry.isDirectory() || !FILE_NAME.matcher(name).matches() || names.contains(name)))) {
+                    throw problem("file", "unexpected entry '" + clip(entryName) + "' in a Graft artifact: expected a few "
+                            + "files, flat or under one top folder");
+                }
+                if (folderEntry) {
+                    continue;
+                }
+                total += Files.copy(new BoundedInput(zip, MAX_BYTES - total), into.resolve(name));
+                names.add(name);
             }
         }
         catch (java.util.zip.ZipException e) {

@@ -34,6 +34,11 @@ class EmbeddedPostgresConfiguration {
             EmbeddedServer server = EmbeddedServer.start(dataDirectory, EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
+                    // zonky's own shutdown hook would stop the server at once, in parallel with
+                    // Spring's, while the workers still checkpoint and release their jobs through
+                    // it. Spring closes this bean instead, after every lifecycle bean (the worker
+                    // supervisor among them) has stopped and the pool has closed.
+                    .setRegisterShutdownHook(false)
                     .setPort(properties.embedded().port())
                     .setPGStartupWait(properties.embedded().startTimeout()));
             log.info("Embedded PostgreSQL is up on 127.0.0.1:{}", server.port());

@@ -1,5 +1,7 @@
 package dev.graft.job;
 
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -67,6 +69,13 @@ class FineTuningJobController {
     @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter streamEvents(Caller caller, @PathVariable String id, @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
         return stream.open(caller, id, lastEventId);
+    }
+
+    /** OpenAI's result file: one CSV row per epoch with its losses and accuracies. */
+    @GetMapping(path = "/{id}/results", produces = { "text/csv", MediaType.APPLICATION_JSON_VALUE })
+    ResponseEntity<String> results(Caller caller, @PathVariable String id) {
+        return ResponseEntity.ok().header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                .filename(id + "-results.csv").build().toString()).body(jobs.results(caller, id));
     }
 
     @GetMapping(path = "/{id}/checkpoints", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -266,6 +266,12 @@ public class JobService {
         return ListPage.of(rest, size, JobEventRepository.CheckpointRow::id).map(views::checkpoint);
     }
 
+    /** The job's per-epoch results as CSV (see {@link JobResults}). */
+    public String results(Caller caller, String id) {
+        find(caller.tenantId(), id);
+        return JobResults.csv(events.checkpoints(id), json);
+    }
+
     /** The tenant's job; another tenant's answers 404 exactly like a missing one. */
     JobRow find(String tenant, String id) {
         return jobs.find(tenant, id).orElseThrow(() -> ApiProblem.notFound("fine-tuning job", id));

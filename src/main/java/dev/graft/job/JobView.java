@@ -1,5 +1,6 @@
 package dev.graft.job;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -7,7 +8,8 @@ import java.util.Map;
  * seconds; {@code strategy} and {@code hyperparameters} are what {@code "auto"} resolved to (for
  * strategy {@code auto}, once its search has chosen; {@code "auto"} values until then), and
  * {@code search} is that search (null for an explicit strategy); {@code maxDuration} is the job's
- * wall-clock budget in seconds (null on jobs made before budgets).
+ * wall-clock budget in seconds (null on jobs made before budgets); {@code resultFiles} where its
+ * per-epoch results are downloaded, once it has started (OpenAI's {@code result_files}).
  */
 public record JobView(
         String id,
@@ -37,7 +39,8 @@ public record JobView(
         String waitingReason,
         boolean compareBaseline,
         Map<String, Object> transferReport,
-        Map<String, Object> search) {
+        Map<String, Object> search,
+        List<String> resultFiles) {
 
     public record Error(String code, String message) {
     }

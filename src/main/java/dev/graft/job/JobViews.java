@@ -2,6 +2,7 @@ package dev.graft.job;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
@@ -50,7 +51,8 @@ class JobViews {
                 row.metrics() == null ? null : json.readValue(row.metrics(), MAP),
                 max > 0 ? max : null, waitingReason(row, max, runningJobs), row.compareBaseline(),
                 row.transferReport() == null ? null : json.readValue(row.transferReport(), MAP),
-                row.search() == null ? null : withoutPredictions(json.readValue(row.search(), MAP)));
+                row.search() == null ? null : withoutPredictions(json.readValue(row.search(), MAP)),
+                row.startedAt() == null ? List.of() : List.of(JobResults.path(row.id())));
     }
 
     /**

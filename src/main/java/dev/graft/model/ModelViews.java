@@ -41,13 +41,17 @@ final class ModelViews {
     ModelView fineTuned(ModelRegistry.ModelRow row, ModelDescriptor descriptor, String status, CatalogEntry asBase) {
         return new ModelView(row.id(), "model", "fine_tuned", row.modality(), status, row.createdAt().getEpochSecond(),
                 row.bytes(), json.readValue(row.labels(), STRINGS), descriptor == null ? null : input(descriptor),
-                new ModelView.Lineage(row.baseModel(), row.jobId(), row.datasetId()), evaluation(row.report()),
+                new ModelView.Lineage(row.baseModel(), row.jobId(), row.datasetId()), evaluation(row.report(), row.jobId()),
                 asBase.pretrained(), asBase.strategies(), asBase.description(), null, null, asBase.source(), true, null,
                 null, null, transferReport(row.report()));
     }
 
-    /** The report as the worker stored it, without the per-epoch history (that is the job's) and the transfer report. */
-    private JsonNode evaluation(String report) {
+    /**
+     * The report as the worker stored it, without the transfer report and with the per-epoch
+     * history referenced rather than inlined: it is the job's result file (one CSV row per epoch),
+     * which a client downloads once instead of with every model listing.
+     */
+    private JsonNode evaluation(String report, String jobId) {
         if (report == null) {
             return null;
         }
@@ -55,6 +59,9 @@ final class ModelViews {
         if (node instanceof ObjectNode object) {
             object.remove("history");
             object.remove(TRANSFER_REPORT);
+            if (jobId != null) {
+                object.putArray("result_files").add("/v1/fine_tuning/jobs/" + jobId + "/results");
+            }
         }
         return node;
     }

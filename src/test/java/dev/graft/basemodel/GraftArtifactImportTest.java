@@ -106,8 +106,19 @@ class GraftArtifactImportTest {
                 .replace("\"arch-mlp\"", "\"" + TorchScriptModule.ARCHITECTURE_ID + "\"").getBytes());
         moduleDescriptor.put("weights.params", Files.readAllBytes(dir.resolve("weights.params")));
 
+        Map<String, byte[]> twoFolders = new LinkedHashMap<>();
+        twoFolders.put("a/graft-model.json", Files.readAllBytes(dir.resolve("graft-model.json")));
+        twoFolders.put("b/weights.params", Files.readAllBytes(dir.resolve("weights.params")));
+        Map<String, byte[]> nested = new LinkedHashMap<>();
+        nested.put("a/b/graft-model.json", Files.readAllBytes(dir.resolve("graft-model.json")));
+        nested.put("a/b/weights.params", Files.readAllBytes(dir.resolve("weights.params")));
+        Map<String, byte[]> folderSlip = new LinkedHashMap<>();
+        folderSlip.put("../graft-model.json", Files.readAllBytes(dir.resolve("graft-model.json")));
+        folderSlip.put("../weights.params", Files.readAllBytes(dir.resolve("weights.params")));
+
         for (byte[] zip : List.of(Fixtures.zip(noDescriptor), Fixtures.zip(slip), Fixtures.zip(brokenWeights),
-                "not a zip".getBytes(), Fixtures.zip(withModule), Fixtures.zip(moduleDescriptor))) {
+                "not a zip".getBytes(), Fixtures.zip(withModule), Fixtures.zip(moduleDescriptor), Fixtures.zip(twoFolders),
+                Fixtures.zip(nested), Fixtures.zip(folderSlip))) {
             long rows = jdbc.sql("SELECT count(*) FROM imported_models").query(Long.class).single();
             List<Path> files = files();
 

@@ -111,6 +111,8 @@ class ModelApiTest {
         assertThat(model.get("lineage").get("job").asString()).startsWith("ftjob_");
         assertThat(model.get("evaluation").get("accuracy").isNumber()).isTrue();
         assertThat(model.get("evaluation").has("history")).isFalse();
+        assertThat(model.get("evaluation").get("result_files").get(0).asString())
+                .isEqualTo("/v1/fine_tuning/jobs/" + model.get("lineage").get("job").asString() + "/results");
         assertThat(model.get("bytes").asLong()).isPositive();
         assertThat(model.get("created_at").asLong()).isPositive();
     }

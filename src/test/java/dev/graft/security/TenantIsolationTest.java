@@ -60,12 +60,12 @@ class TenantIsolationTest {
     void anotherTenantsIdsAnswerExactlyAsMissingOnes() {
         ApiClient b = bob.api();
         List<String> paths = List.of("/v1/datasets/%s", "/v1/datasets/%s/split", "/v1/fine_tuning/jobs/%s",
-                "/v1/fine_tuning/jobs/%s/events", "/v1/fine_tuning/jobs/%s/checkpoints", "/v1/models/%s",
-                "/v1/models/%s/artifact");
-        List<String> ids = List.of(dataset, dataset, job, job, job, model, model);
+                "/v1/fine_tuning/jobs/%s/events", "/v1/fine_tuning/jobs/%s/checkpoints", "/v1/fine_tuning/jobs/%s/results",
+                "/v1/models/%s", "/v1/models/%s/artifact");
+        List<String> ids = List.of(dataset, dataset, job, job, job, job, model, model);
         List<String> missing = List.of("ds_000000000000000000000000", "ds_000000000000000000000000",
                 "ftjob_000000000000000000000000", "ftjob_000000000000000000000000", "ftjob_000000000000000000000000",
-                "ft:arch-mlp:nobody:00000000", "ft:arch-mlp:nobody:00000000");
+                "ftjob_000000000000000000000000", "ft:arch-mlp:nobody:00000000", "ft:arch-mlp:nobody:00000000");
         for (int i = 0; i < paths.size(); i++) {
             ApiClient.Response theirs = b.get(paths.get(i).formatted(ids.get(i)));
             ApiClient.Response none = b.get(paths.get(i).formatted(missing.get(i)));

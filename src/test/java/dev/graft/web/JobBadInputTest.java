@@ -150,7 +150,8 @@ class JobBadInputTest {
                 bad("event stream of an unknown job", get(jobs + "/ftjob_gone/events").accept("text/event-stream"), 404, "ftjob_gone"),
                 bad("checkpoints of an unknown job", get(jobs + "/ftjob_gone/checkpoints"), 404, "ftjob_gone"),
                 bad("checkpoints after an unknown checkpoint", get(one + "/checkpoints?after=ftckpt_gone"), 400, "ftckpt_gone"),
-                bad("checkpoints with a limit of 1000", get(one + "/checkpoints?limit=1000"), 400, "was 1000"));
+                bad("checkpoints with a limit of 1000", get(one + "/checkpoints?limit=1000"), 400, "was 1000"),
+                bad("results of an unknown job", get(jobs + "/ftjob_gone/results").accept("text/csv"), 404, "ftjob_gone"));
     }
 
     /** A valid job body on the test's dataset, with more fields after {@code more}'s leading comma. */

@@ -83,6 +83,7 @@ class TenantBadInputTest {
                 bad("cancelling another tenant's job", Call.post("/v1/fine_tuning/jobs/" + job + "/cancel", null, null), 404, job),
                 bad("another tenant's job events", Call.get("/v1/fine_tuning/jobs/" + job + "/events"), 404, job),
                 bad("another tenant's job checkpoints", Call.get("/v1/fine_tuning/jobs/" + job + "/checkpoints"), 404, job),
+                bad("another tenant's job results", Call.get("/v1/fine_tuning/jobs/" + job + "/results"), 404, job),
                 bad("another tenant's job as a list cursor", Call.get("/v1/fine_tuning/jobs?after=" + job), 400, "after"),
                 bad("another tenant's model", Call.get("/v1/models/" + model), 404, model),
                 bad("another tenant's model artifact", Call.get("/v1/models/" + model + "/artifact"), 404, model),

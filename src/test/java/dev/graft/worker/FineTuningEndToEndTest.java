@@ -70,6 +70,26 @@ class FineTuningEndToEndTest {
         assertThat(jdbc.sql("SELECT count(*) FROM fine_tuned_models WHERE job_id = :id").param("id", id)
                 .query(Integer.class).single()).isEqualTo(1);
         assertThat(stream.body()).contains("\"device\":\"cpu\"");
+
+        String results = "/v1/fine_tuning/jobs/" + id + "/results";
+        assertThat(done.get("result_files").toString()).isEqualTo("[\"" + results + "\"]");
+        assertThat(api.get("/v1/models/" + model).json().get("evaluation").get("result_files").toString())
+                .isEqualTo("[\"" + results + "\"]");
+        ApiClient.Response csv = api.send("GET", results, null, null, "text/csv");
+        assertThat(csv.status()).isEqualTo(200);
+        assertThat(csv.header("Content-Disposition")).contains(id + "-results.csv");
+        String[] lines = csv.body().split("\n");
+        assertThat(lines[0]).isEqualTo("epoch,step,train_loss,train_accuracy,valid_loss,valid_accuracy,seconds");
+        assertThat(lines).hasSize(6);
+        for (int epoch = 1; epoch <= 5; epoch++) {
+            String[] cells = lines[epoch].split(",", -1);
+            assertThat(cells).hasSize(7);
+            assertThat(cells[0]).isEqualTo(String.valueOf(epoch));
+            for (int c = 1; c < 7; c++) {
+                assertThat(Double.parseDouble(cells[c])).as(lines[epoch]).isNotNegative();
+            }
+        }
+        assertThat(Double.parseDouble(lines[5].split(",")[5])).isEqualTo(done.get("metrics").get("valid_accuracy").asDouble());
     }
 
     @Test
