@@ -23,10 +23,10 @@ import dev.graft.web.FieldError;
 /**
  * Turns request instances into model inputs, checking each against the model before anything is
  * queued: a tabular row has the model's feature count of finite numbers, a text is not blank, an
- * image is a PNG or JPEG within the pixel caps that decodes whole (see {@link Photos}). Images are checked from their headers
- * first, all of them, and decoded only when every header is fine and their pixels together fit the
- * request's budget: a request of many small files that each claim a huge canvas decodes nothing.
- * Every bad instance is reported.
+ * image is a PNG or JPEG within the pixel caps that decodes whole, upright (see {@link Photos}).
+ * Images are checked from their headers first, all of them, and decoded only when every header is
+ * fine and their pixels together fit the request's budget: a request of many small files that each
+ * claim a huge canvas decodes nothing. Every bad instance is reported.
  */
 final class InstanceDecoder {
 

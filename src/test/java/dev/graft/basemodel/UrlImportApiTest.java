@@ -60,6 +60,9 @@ class UrlImportApiTest {
     static final String DESCRIPTOR = """
             {"modality": "image", "input_shape": [1, 16, 16], "output": "embeddings", "embedding_size": 16}""";
 
+    static final String LOGITS_DESCRIPTOR = """
+            {"modality": "image", "input_shape": [1, 16, 16], "output": "logits", "embedding_size": 3}""";
+
     @LocalServerPort
     int port;
     @Autowired
@@ -71,6 +74,8 @@ class UrlImportApiTest {
     HttpServer server;
     byte[] backbone;
     String sha256;
+    byte[] logits;
+    final AtomicInteger noRangeRequests = new AtomicInteger();
     final List<String> ranges = new CopyOnWriteArrayList<>();
     final AtomicInteger cutRequests = new AtomicInteger();
 
@@ -78,7 +83,40 @@ class UrlImportApiTest {
     void startServer() throws IOException {
         backbone = Files.readAllBytes(BACKBONE);
         sha256 = sha256(backbone);
+        logits = Files.readAllBytes(BACKBONE.resolveSibling("tiny-logits.pt"));
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        // A thread per exchange: the stalling handler must not hold up the others.
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "test-hub");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/stall/tiny-logits.pt", exchange -> {
+            exchange.sendResponseHeaders(200, logits.length);
+            exchange.getResponseBody().write(logits, 0, logits.length / 2);
+            exchange.getResponseBody().flush();
+            try {
+                Thread.sleep(60_000); // far past graft.hub.read-timeout (5 s)
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        server.createContext("/no-ranges/tiny-logits.pt", exchange -> {
+            if (noRangeRequests.incrementAndGet() == 1) {
+                exchange.sendResponseHeaders(200, logits.length);
+                exchange.getResponseBody().write(logits, 0, logits.length / 3);
+                exchange.getResponseBody().flush();
+                exchange.close();
+                return;
+            }
+            // A server without range support answers the whole file: the download starts over.
+            exchange.sendResponseHeaders(200, logits.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(logits);
+            }
+        });
         server.createContext("/files/tiny-backbone.pt", this::serveWithRanges);
         server.createContext("/moved/tiny-backbone.pt", exchange -> redirect(exchange, base() + "/files/tiny-backbone.pt"));
         server.createContext("/metadata/model.pt", exchange -> redirect(exchange, "http://169.254.169.254/latest/meta-data/model.pt"));
@@ -159,6 +197,34 @@ class UrlImportApiTest {
         assertThat(ranges).contains("bytes=" + backbone.length / 2 + "-");
         assertThat(downloads()).isEmpty();
         assertThat(api.delete("/v1/models/resumed-backbone").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aServerThatStopsSendingIsGivenUpOnAfterTheReadTimeout() throws IOException {
+        long start = System.nanoTime();
+
+        ApiClient.Response stalled = importFrom(base() + "/stall/tiny-logits.pt", sha256(logits), LOGITS_DESCRIPTOR);
+
+        assertThat(stalled.status()).as(stalled.body()).isEqualTo(502);
+        assertThat(stalled.body()).contains("no data for 5 s");
+        assertThat((System.nanoTime() - start) / 1e9).as("seconds to give up").isLessThan(20);
+        Path part = store.directory("downloads").resolve(sha256(logits) + ".part");
+        assertThat(part).hasSize(logits.length / 2);
+        Files.delete(part);
+    }
+
+    @Test
+    void aServerThatIgnoresTheRangeIsDownloadedAgainFromTheStart() {
+        String url = base() + "/no-ranges/tiny-logits.pt";
+        String descriptor = LOGITS_DESCRIPTOR.replace("{", "{\"id\": \"restarted-logits\", ");
+
+        assertThat(importFrom(url, sha256(logits), descriptor).status()).isEqualTo(502);
+        ApiClient.Response restarted = importFrom(url, sha256(logits), descriptor);
+
+        assertThat(restarted.status()).as(restarted.body()).isEqualTo(201);
+        assertThat(root().resolve(jdbc.sql("SELECT artifact FROM imported_models WHERE id = 'restarted-logits'")
+                .query(String.class).single())).hasBinaryContent(logits);
+        assertThat(api.delete("/v1/models/restarted-logits").status()).isEqualTo(200);
     }
 
     @Test
