@@ -94,9 +94,9 @@ public final class Photos {
     }
 
     /**
-     * A PNG or JPEG file as an upright RGB image. Callers check the pixel count from the header
-     * first; this decodes. Throws {@link IOException} with a message fit for a client when the
-     * bytes are not an image, are cut off or are corrupt.
+     * A PNG or JPEG file as an upright image (of any colour model; {@link #resize} makes it RGB).
+     * Callers check the pixel count from the header first; this decodes. Throws {@link IOException}
+     * with a message fit for a client when the bytes are not an image, are cut off or are corrupt.
      */
     public static BufferedImage decode(byte[] bytes) throws IOException {
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
@@ -107,7 +107,9 @@ public final class Photos {
             try {
                 reader.setInput(in, true, true);
                 BufferedImage image = readStrictly(reader);
-                return ExifOrientation.apply(toRgb(image), ExifOrientation.of(bytes));
+                int orientation = ExifOrientation.of(bytes);
+                // Most photos need no turn: keep the decoded raster rather than copy 12 megapixels.
+                return orientation == ExifOrientation.NORMAL ? image : ExifOrientation.apply(toRgb(image), orientation);
             } catch (RuntimeException e) {
                 // Malformed images make ImageIO throw unchecked exceptions as well as IIOException.
                 throw new IIOException(describe(e), e);
