@@ -34,8 +34,9 @@ import dev.graft.web.ProblemType;
 
 /**
  * Fetches a model file from a URL into the artifact store and checks its SHA-256. The bytes go to
- * {@code downloads/<sha256>.part}, kept when the connection fails so that the same request resumes
- * with an HTTP Range; a file that is too large or does not match its checksum is deleted. The
+ * {@code downloads/<sha256>-<tenant and URL digest>.part}, kept when the connection fails so that
+ * the same request resumes with an HTTP Range (one tenant's broken download never feeds another's);
+ * a file that is too large or does not match its checksum is deleted. The
  * client never follows redirects itself: each one is checked by {@link HubAddresses} first.
  */
 @Component
@@ -67,15 +68,16 @@ class HubDownload {
      * rules, an answer other than the file, a file over the size cap or with another checksum
      * (nothing kept); 502 when the connection fails or stalls (the part kept for a retry to resume).
      */
-    Path fetch(URI requested, String sha256) throws IOException {
+    Path fetch(String tenantId, URI requested, String sha256) throws IOException {
         // The host is checked before anything exists on disk for this request.
         URI target = addresses.target(requested);
-        if (!inFlight.add(sha256)) {
+        String name = partName(tenantId, requested, sha256);
+        if (!inFlight.add(name)) {
             throw new ApiProblem(HttpStatus.CONFLICT, ProblemType.CONFLICT,
-                    "A download of the file with sha256 " + sha256 + " is already in progress; retry when it is done");
+                    "A download of " + requested + " is already in progress; retry when it is done");
         }
         try {
-            Path part = store.directory("downloads").resolve(sha256 + ".part");
+            Path part = store.directory("downloads").resolve(name);
             download(target, part);
             String actual = sha256Of(part);
             if (!actual.equals(sha256)) {
@@ -86,7 +88,7 @@ class HubDownload {
             return part;
         }
         finally {
-            inFlight.remove(sha256);
+            inFlight.remove(name);
         }
     }
 
@@ -215,14 +217,23 @@ class HubDownload {
                 "Cannot download " + uri + ": " + why);
     }
 
-    private static String sha256Of(Path file) throws IOException {
-        MessageDigest digest;
+    /** {@code <sha256>-<16 hex digits of SHA-256(tenant, URL)>.part}: the expected file, for this tenant and source. */
+    static String partName(String tenantId, URI url, String sha256) {
+        byte[] source = (tenantId + "\n" + url).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return sha256 + "-" + HexFormat.of().formatHex(digest().digest(source)).substring(0, 16) + ".part";
+    }
+
+    private static MessageDigest digest() {
         try {
-            digest = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256");
         }
         catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String sha256Of(Path file) throws IOException {
+        MessageDigest digest = digest();
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
             in.transferTo(OutputStream.nullOutputStream());
         }

@@ -63,7 +63,7 @@ public class UrlImport {
         precheck(descriptorJson);
         Path file;
         try {
-            file = downloads.fetch(url, sha256);
+            file = downloads.fetch(tenantId, url, sha256);
         }
         catch (IOException e) {
             throw new UncheckedIOException("Cannot write the download of " + url + " to the artifact store", e);

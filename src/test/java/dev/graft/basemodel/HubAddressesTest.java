@@ -64,4 +64,17 @@ class HubAddressesTest {
         assertThatThrownBy(() -> rules.target(URI.create("https://elsewhere.example.org/a.pt")))
                 .isInstanceOf(ApiProblem.class);
     }
+
+    @Test
+    void aPartialDownloadBelongsToOneTenantAndOneSource() {
+        String sha = "a".repeat(64);
+        URI url = URI.create("https://models.example.org/a.pt");
+
+        String name = HubDownload.partName("tenant_a", url, sha);
+
+        assertThat(name).startsWith(sha + "-").endsWith(".part");
+        assertThat(HubDownload.partName("tenant_a", url, sha)).isEqualTo(name);
+        assertThat(HubDownload.partName("tenant_b", url, sha)).isNotEqualTo(name);
+        assertThat(HubDownload.partName("tenant_a", URI.create("https://models.example.org/b.pt"), sha)).isNotEqualTo(name);
+    }
 }
