@@ -29,8 +29,8 @@ import dev.graft.training.TrainingProperties;
  * <li>pretrained bases shipped in {@code classpath:catalog/<id>/} (weights, descriptor and
  *     {@code pretrained.json}): trained by Graft itself ({@code scripts/pretrain-bases.sh}) or
  *     converted from published weights ({@code scripts/convert-coco-mobilenetv2.sh});
- * <li>hub models that resolve only on hosts with internet access: listed, never usable here;
- * <li>TorchScript modules imported through {@code POST /v1/models}, oldest first;
+ * <li>TorchScript modules and Graft artifacts imported through {@code POST /v1/models}, uploaded or
+ *     fetched from a URL ({@link UrlImport}), oldest first;
  * <li>every model Graft has fine-tuned (its backbone is reused under a new head).
  * </ol>
  */
@@ -40,8 +40,6 @@ public class BaseModelCatalog {
     /** Strategies, by wire name, as the jobs API spells them. */
     public static final List<String> ALL_STRATEGIES = List.of("feature_extraction", "partial", "full");
     private static final String GRAFT_LICENCE = "Apache-2.0";
-    private static final String OFFLINE = "it is downloaded from a model hub at first use, and this host runs offline "
-            + "(ai.djl.offline); import the model as TorchScript instead";
 
     private static final List<CatalogEntry> ARCHITECTURES = List.of(
             architecture(Architectures.MLP, "tabular", null, "Two-layer perceptron (64-64) for numeric features"),
@@ -53,16 +51,6 @@ public class BaseModelCatalog {
     /** Shipped inside Maven Central jars, so they are as available as the service itself. */
     private static final List<CatalogEntry> SENTENCE_ENCODERS = SentenceEncoderSpec.ALL.stream()
             .map(BaseModelCatalog::sentenceEncoder).toList();
-
-    private static final List<CatalogEntry> HUB = List.of(
-            new CatalogEntry("hub-resnet18-imagenet", "image", true, ALL_STRATEGIES,
-                    "ResNet-18 trained on ImageNet-1k, from the DJL model zoo (djl://ai.djl.pytorch/resnet/0.0.1/resnet18)",
-                    List.of(3, 224, 224), 512, "Apache-2.0 (DJL model zoo)", "djl://ai.djl.pytorch/resnet", false, OFFLINE,
-                    "ImageNet-1k classification", 0.698),
-            new CatalogEntry("hub-vit-base-patch16-224", "image", true, ALL_STRATEGIES,
-                    "ViT-B/16 from Hugging Face (google/vit-base-patch16-224)",
-                    List.of(3, 224, 224), 768, "Apache-2.0", "https://huggingface.co/google/vit-base-patch16-224", false, OFFLINE,
-                    "ImageNet-21k, fine-tuned on ImageNet-1k", null));
 
     private final ModelRegistry models;
     private final TrainingProperties training;
@@ -109,12 +97,11 @@ public class BaseModelCatalog {
                 || models.find(id).isPresent();
     }
 
-    /** The entries every tenant shares, read-only: architectures, shipped pretrained bases, hub entries. */
+    /** The entries every tenant shares, read-only: architectures, shipped pretrained bases, sentence encoders. */
     public List<CatalogEntry> shared() {
         List<CatalogEntry> all = new ArrayList<>(ARCHITECTURES);
         all.addAll(pretrained);
         all.addAll(SENTENCE_ENCODERS);
-        all.addAll(HUB);
         return all;
     }
 

@@ -88,7 +88,12 @@ final class ImportDescriptors {
         if (d.id() != null && !SLUG.matcher(d.id()).matches()) {
             errors.add(new FieldError("descriptor.id", "must be 1-63 lower-case letters, digits, '.', '_' or '-'"));
         }
-        if (d.format() != null && !d.format().equals(ImportedBase.TORCHSCRIPT)) {
+        if ("onnx".equals(d.format())) {
+            // Planned: an ONNX module as a frozen feature extractor through ONNX Runtime.
+            errors.add(new FieldError("descriptor.format", "'onnx' is not supported yet: export the module as "
+                    + "TorchScript (torch.jit.save) or import a Graft artifact"));
+        }
+        else if (d.format() != null && !d.format().equals(ImportedBase.TORCHSCRIPT)) {
             errors.add(new FieldError("descriptor.format", "must be 'torchscript' or 'graft', was '" + d.format() + "'"));
         }
         if (!"image".equals(d.modality())) {

@@ -146,7 +146,7 @@ public class TorchScriptImport {
                 base.embeddingSize(), attempt);
     }
 
-    private static ApiProblem taken(String id) {
+    static ApiProblem taken(String id) {
         return new ApiProblem(HttpStatus.CONFLICT, ProblemType.CONFLICT, "A model with id '" + id + "' already exists");
     }
 

@@ -1,22 +1,21 @@
 package dev.graft.inference;
 
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 
-import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 import tools.jackson.databind.JsonNode;
 
 import dev.graft.basemodel.Modality;
+import dev.graft.image.Photos;
 import dev.graft.training.Input;
 import dev.graft.training.ModelDescriptor;
 import dev.graft.web.FieldError;
@@ -24,10 +23,10 @@ import dev.graft.web.FieldError;
 /**
  * Turns request instances into model inputs, checking each against the model before anything is
  * queued: a tabular row has the model's feature count of finite numbers, a text is not blank, an
- * image is a PNG or JPEG within the pixel caps that decodes. Images are checked from their headers
- * first, all of them, and decoded only when every header is fine and their pixels together fit the
- * request's budget: a request of many small files that each claim a huge canvas decodes nothing.
- * Every bad instance is reported.
+ * image is a PNG or JPEG within the pixel caps that decodes whole, upright (see {@link Photos}).
+ * Images are checked from their headers first, all of them, and decoded only when every header is
+ * fine and their pixels together fit the request's budget: a request of many small files that each
+ * claim a huge canvas decodes nothing. Every bad instance is reported.
  */
 final class InstanceDecoder {
 
@@ -122,18 +121,15 @@ final class InstanceDecoder {
             fail(at, "is empty");
             return 0;
         }
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            ImageReader reader = reader(in);
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            ImageReader reader = Photos.pngOrJpegReader(in);
             if (reader == null) {
-                fail(at, "is not a PNG or JPEG image");
+                String format = Photos.recognisedFormat(in);
+                fail(at, format == null ? "is not a PNG or JPEG image"
+                        : "is a " + format + " image; only PNG and JPEG are accepted");
                 return 0;
             }
             try {
-                String format = reader.getFormatName().toLowerCase(Locale.ROOT);
-                if (!format.equals("png") && !format.equals("jpeg")) {
-                    fail(at, "is a " + format + " image; only PNG and JPEG are accepted");
-                    return 0;
-                }
                 reader.setInput(in, true, true);
                 long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
                 // Checked from the header, before decoding: a small file may claim a huge canvas.
@@ -155,25 +151,13 @@ final class InstanceDecoder {
     }
 
     private Input decode(String at, byte[] bytes) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            ImageReader reader = reader(in);
-            try {
-                reader.setInput(in, true, true);
-                BufferedImage image = reader.read(0);
-                return new Input.Image(image);
-            }
-            finally {
-                reader.dispose();
-            }
+        try {
+            return new Input.Image(Photos.decode(bytes));
         }
-        catch (IOException | RuntimeException e) {
-            return fail(at, "cannot be decoded as an image: its data is corrupt or cut off");
+        catch (IOException e) {
+            // A JPEG cut off in transit decodes with grey padding unless refused: say which instance.
+            return fail(at, "cannot be decoded as an image: its data is corrupt or cut off (" + e.getMessage() + ")");
         }
-    }
-
-    private static ImageReader reader(ImageInputStream in) {
-        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-        return readers.hasNext() ? readers.next() : null;
     }
 
     private Input text(String at, JsonNode instance) {

@@ -14,12 +14,14 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.multipart.MultipartHttpServletRequest;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import tools.jackson.databind.JsonNode;
 
 import dev.graft.basemodel.TorchScriptImport;
 import dev.graft.security.Caller;
@@ -64,6 +66,17 @@ class ModelController {
                 ModelView model = models.importTorchScript(caller, in, descriptor);
                 return ResponseEntity.status(HttpStatus.CREATED).body(model);
             }
+        }
+    }
+
+    /**
+     * Imports a TorchScript module or a Graft artifact from a URL: {@code {"url", "sha256",
+     * "descriptor"}}. The server fetches it, within {@code graft.hub.*}'s rules, in an import slot.
+     */
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<ModelView> importFromUrl(Caller caller, @RequestBody JsonNode body) {
+        try (TorchScriptImport.ImportSlot slot = models.startImport(caller)) {
+            return ResponseEntity.status(HttpStatus.CREATED).body(models.importFromUrl(caller, body));
         }
     }
 

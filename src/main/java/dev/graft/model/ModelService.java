@@ -19,6 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.graft.basemodel.BaseModelCatalog;
 import dev.graft.basemodel.BaseModelCatalog.CatalogEntry;
 import dev.graft.basemodel.TorchScriptImport;
+import dev.graft.basemodel.UrlImport;
 import dev.graft.security.Caller;
 import dev.graft.security.Limits;
 import dev.graft.storage.ArtifactStore;
@@ -45,13 +46,15 @@ public class ModelService {
     private final List<ModelUsage> usages;
     private final List<ModelServing> serving;
     private final TorchScriptImport imports;
+    private final UrlImport urlImports;
     private final Limits limits;
     // Artifacts never change once registered, so their descriptors can be kept.
     private final Map<String, ModelDescriptor> descriptors = new ConcurrentHashMap<>();
 
     ModelService(ModelRegistry registry, BaseModelCatalog catalog, ArtifactStore store, JsonMapper json,
-            List<ModelUsage> usages, List<ModelServing> serving, TorchScriptImport imports, Limits limits) {
+            List<ModelUsage> usages, List<ModelServing> serving, TorchScriptImport imports, UrlImport urlImports, Limits limits) {
         this.limits = limits;
+        this.urlImports = urlImports;
         this.imports = imports;
         this.registry = registry;
         this.catalog = catalog;
@@ -167,6 +170,11 @@ public class ModelService {
     /** Imports a TorchScript module or Graft artifact as a base model (see {@link TorchScriptImport}), in a slot taken first. */
     public ModelView importTorchScript(Caller caller, java.io.InputStream file, String descriptorJson) {
         return get(caller, imports.importModel(caller.tenantId(), file, descriptorJson).id());
+    }
+
+    /** Imports a TorchScript module or Graft artifact fetched from a URL (see {@link UrlImport}), in a slot taken first. */
+    public ModelView importFromUrl(Caller caller, tools.jackson.databind.JsonNode body) {
+        return get(caller, urlImports.importFrom(caller.tenantId(), body).id());
     }
 
     private ModelDeleted deleteImported(Caller caller, String id) {

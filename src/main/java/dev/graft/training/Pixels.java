@@ -1,14 +1,10 @@
 package dev.graft.training;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
+import dev.graft.image.Photos;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import javax.imageio.ImageIO;
 
-/** Decodes, resizes and converts images to channel-first floats in [0,1]. */
+/** Decodes (upright, see {@link Photos}), resizes and converts images to channel-first floats in [0,1]. */
 final class Pixels {
 
     private Pixels() {
@@ -24,7 +20,7 @@ final class Pixels {
             throw new IllegalArgumentException("Expected an image, got "
                     + input.getClass().getSimpleName());
         }
-        BufferedImage rgb = resize(image, width, height);
+        BufferedImage rgb = Photos.resize(image, width, height);
         float[] out = new float[channels * height * width];
         int plane = height * width;
         for (int y = 0; y < height; y++) {
@@ -47,28 +43,11 @@ final class Pixels {
         return out;
     }
 
-    private static BufferedImage resize(BufferedImage image, int width, int height) {
-        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION,
-                    RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g.drawImage(image, 0, 0, width, height, null);
-        } finally {
-            g.dispose();
-        }
-        return out;
-    }
-
     private static BufferedImage decode(byte[] bytes) {
         try {
-            BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
-            if (image == null) {
-                throw new IllegalArgumentException("Not a PNG or JPEG image");
-            }
-            return image;
+            return Photos.decode(bytes);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new IllegalArgumentException("Cannot decode image: " + e.getMessage(), e);
         }
     }
 }

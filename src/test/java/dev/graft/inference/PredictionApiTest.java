@@ -21,6 +21,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
+import dev.graft.image.PhotoFixtures;
 import dev.graft.model.ModelRegistry;
 import dev.graft.storage.ArtifactStore;
 import dev.graft.support.ApiClient;
@@ -131,6 +132,29 @@ class PredictionApiTest {
 
         assertThat(bad.status()).isEqualTo(422);
         assertThat(locations(bad)).containsExactly("/instances/0/b64", "/instances/1/b64", "/instances/2");
+    }
+
+    @Test
+    void aTruncatedJpegIsRefusedNamingTheInstanceInsteadOfBeingPaddedWithGrey() {
+        byte[] cut = PhotoFixtures.truncated(PhotoFixtures.jpeg(PhotoFixtures.noise(64, 64, 5)));
+        String whole = Base64.getEncoder().encodeToString(PhotoFixtures.jpeg(PhotoFixtures.noise(64, 64, 5)));
+        ApiClient.Response bad = api.unchecked().post("/v1/models/" + image + ":predict", "application/json",
+                bytes("{\"instances\": [{\"b64\": \"" + whole + "\"}, {\"b64\": \""
+                        + Base64.getEncoder().encodeToString(cut) + "\"}]}"));
+
+        assertThat(bad.status()).as(bad.toString()).isEqualTo(422);
+        assertThat(locations(bad)).containsExactly("/instances/1/b64");
+        assertThat(bad.body()).contains("corrupt or cut off");
+    }
+
+    @Test
+    void aCmykJpegIsPredictedByItsColour() {
+        // Cyan and magenta ink make blue; the model tells red from blue.
+        String cmyk = Base64.getEncoder().encodeToString(PhotoFixtures.cmykJpeg(8, 8, 255, 255, 0, 0));
+
+        JsonNode answer = predict(image, "", "{\"instances\": [{\"b64\": \"" + cmyk + "\"}]}");
+
+        assertThat(answer.get("predictions").get(0).get("label").asString()).isEqualTo("blue");
     }
 
     @Test

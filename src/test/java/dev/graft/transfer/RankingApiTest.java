@@ -156,7 +156,6 @@ class RankingApiTest {
             unknown dataset               | {"dataset": "ds_nope"}                                        | 422 | /dataset
             unknown candidate             | {"dataset": "DS", "candidates": ["arch-cnn-small", "resnet-9000"]} | 422 | /candidates/1
             text base on images           | {"dataset": "DS", "candidates": ["arch-embedding-bag"]}       | 422 | /candidates/0
-            hub base on an offline host   | {"dataset": "DS", "candidates": ["hub-resnet18-imagenet"]}    | 422 | /candidates/0
             candidate listed twice        | {"dataset": "DS", "candidates": ["arch-cnn-small", "arch-cnn-small"]} | 422 | /candidates/1
             """)
     void refusesBadRequestsNamingTheField(String name, String body, int status, String location) {

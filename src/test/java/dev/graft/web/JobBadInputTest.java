@@ -91,8 +91,6 @@ class JobBadInputTest {
                 bad("base model that is a number", json(jobs, "{\"base_model\": 7, \"dataset\": \"" + dataset + "\"}"), 422, "/base_model"),
                 bad("blank dataset", json(jobs, "{\"base_model\": \"arch-mlp\", \"dataset\": \"  \"}"), 422, "/dataset"),
                 bad("unknown dataset", json(jobs, "{\"base_model\": \"arch-mlp\", \"dataset\": \"ds_gone\"}"), 422, "ds_gone"),
-                bad("hub model this offline host cannot use", json(jobs, "{\"base_model\": \"hub-resnet18-imagenet\", \"dataset\": \""
-                        + dataset + "\"}"), 422, "not available"),
                 bad("strategy that is an array", json(jobs, body(", \"strategy\": [\"full\"]")), 422, "/strategy"),
                 bad("feature extraction with augmentation", json(jobs, body(", \"strategy\": \"feature_extraction\", "
                         + "\"hyperparameters\": {\"augment\": true}")), 422, "/hyperparameters/augment"),

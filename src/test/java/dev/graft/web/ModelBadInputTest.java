@@ -87,7 +87,15 @@ class ModelBadInputTest {
                 bad("artifact of a base model", get("/v1/models/arch-resnet20/artifact"), 409, "arch-resnet20 is a base model"),
                 bad("PUT on a model", json("/v1/models/arch-mlp", "{}").method("PUT"), 405, "'PUT' is not supported"),
                 // The import form
-                bad("import as a JSON body", json("/v1/models", DESCRIPTOR), 415, "application/json"),
+                bad("URL import without url, sha256 or descriptor", json("/v1/models", DESCRIPTOR), 422, "url"),
+                bad("URL import with a checksum that is not hex", json("/v1/models", "{\"url\": \"https://models.example.org/a.pt\", "
+                        + "\"sha256\": \"xyz\", \"descriptor\": " + DESCRIPTOR + "}"), 422, "sha256"),
+                bad("URL import while no host is allowed", json("/v1/models", "{\"url\": \"https://models.example.org/a.pt\", "
+                        + "\"sha256\": \"" + "a".repeat(64) + "\", \"descriptor\": " + DESCRIPTOR + "}"), 422,
+                        "graft.hub.allowed-hosts is empty"),
+                bad("URL import of an internal address while no host is allowed", json("/v1/models", "{\"url\": "
+                        + "\"http://169.254.169.254/latest/meta-data\", \"sha256\": \"" + "a".repeat(64) + "\", \"descriptor\": "
+                        + DESCRIPTOR + "}"), 422, "url"),
                 bad("import without a file part", importing(Multipart.form().field("descriptor", DESCRIPTOR)), 400, "file: is required"),
                 bad("import without a descriptor", importing(Multipart.form().file("file", "m.pt", "application/octet-stream",
                         backbone)), 422, "descriptor: is required"),

@@ -16,6 +16,8 @@ import java.util.Random;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.Test;
+
+import dev.graft.image.PhotoFixtures;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -124,6 +126,20 @@ class ImageFolderReaderTest {
         scan(zip);
 
         assertThat(errors.listed()).extracting(DatasetIssue::location).containsExactly("stray.png");
+    }
+
+    @Test
+    void acceptsCmykAndExifTaggedJpegsAsPhotosComeFromCamerasAndPrintShops() throws IOException {
+        byte[] rotated = PhotoFixtures.withExifOrientation(jpeg(6, 4), 6, java.nio.ByteOrder.BIG_ENDIAN);
+        Path zip = new Uploads.Zip()
+                .with("cat/cmyk.jpg", PhotoFixtures.cmykJpeg(8, 8, 255, 255, 0, 0))
+                .with("dog/phone.jpg", rotated)
+                .writeTo(dir);
+
+        ScannedDataset scan = scan(zip);
+
+        assertThat(errors.listed()).isEmpty();
+        assertThat(scan.examples()).hasSize(2);
     }
 
     @Test
