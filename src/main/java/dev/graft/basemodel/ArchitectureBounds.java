@@ -125,7 +125,10 @@ public final class ArchitectureBounds {
         boolean text = spec.modality() == Modality.TEXT;
         boolean encoder = Architectures.usesSentenceEncoder(spec);
         int maxLayers = resNet ? MAX_STAGES : text ? 1 : MAX_LAYERS;
-        int minLayers = encoder ? 0 : 1;
+        // An MLP with no hidden layer is the linear model auto's search fits to tables: its
+        // backbone is the identity, so its embedding is the input row.
+        boolean linear = Architectures.MLP.equals(spec.id()) && widths.isEmpty();
+        int minLayers = encoder || linear ? 0 : 1;
         if (widths.size() < minLayers || widths.size() > (encoder ? 0 : maxLayers)) {
             problems.add("architecture.widths: " + spec.id() + " takes " + minLayers + " to " + (encoder ? 0 : maxLayers)
                     + " widths, not " + widths.size());
@@ -141,8 +144,10 @@ public final class ArchitectureBounds {
             problems.add("architecture.embeddingDim: must be " + (bag ? "1 to " + MAX_EMBEDDING_DIM : "0") + " for " + spec.id());
         }
         int expected = encoder ? OnnxSentenceEncoder.EMBEDDING_SIZE
+                : linear && spec.inputShape().size() == 1 ? spec.inputShape().get(0)
                 : bag || widths.isEmpty() ? spec.embeddingSize() : widths.get(widths.size() - 1);
-        if (!within(spec.embeddingSize(), 1, Math.max(MAX_WIDTH, OnnxSentenceEncoder.EMBEDDING_SIZE)) || spec.embeddingSize() != expected) {
+        int maxEmbedding = linear ? MAX_FEATURES : Math.max(MAX_WIDTH, OnnxSentenceEncoder.EMBEDDING_SIZE);
+        if (!within(spec.embeddingSize(), 1, maxEmbedding) || spec.embeddingSize() != expected) {
             problems.add("architecture.embeddingSize: must be " + expected + " (what " + spec.id() + " with these widths returns), not "
                     + spec.embeddingSize());
         }

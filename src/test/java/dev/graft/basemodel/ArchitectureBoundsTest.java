@@ -16,6 +16,8 @@ class ArchitectureBoundsTest {
 
     private static final List<ArchitectureSpec> GRAFTS_OWN = List.of(
             Architectures.spec(Architectures.MLP, List.of(5), 0),
+            // auto's linear model for tables: an MLP without hidden layers (a model it chose once failed to load)
+            new ArchitectureSpec(Architectures.MLP, Modality.TABULAR, List.of(5), List.of(), 0, 0, 0, 5),
             Architectures.spec(Architectures.CNN_SMALL, List.of(1, 28, 28), 0),
             Architectures.spec(Architectures.RESNET20, List.of(3, 32, 32), 0),
             Architectures.spec(Architectures.RESNET18, List.of(3, 64, 64), 0),
