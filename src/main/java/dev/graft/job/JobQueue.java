@@ -285,6 +285,11 @@ public class JobQueue {
 
     /** Wakes idle workers after a job went back to the queue. */
     public void notifyQueued(String jobId) {
+        notifyQueued(jdbc, jobId);
+    }
+
+    /** Wakes idle workers; delivered when the surrounding transaction commits (or never, if it rolls back). */
+    static void notifyQueued(JdbcClient jdbc, String jobId) {
         jdbc.sql("SELECT pg_notify('" + NEW_JOB_CHANNEL + "', :id)").param("id", jobId).query().singleValue();
     }
 

@@ -42,7 +42,7 @@ class JobRepository {
 
     /** Wakes idle workers; delivered when the surrounding transaction commits (or never, if it rolls back). */
     void notifyQueued(String id) {
-        jdbc.sql("SELECT pg_notify('" + JobQueue.NEW_JOB_CHANNEL + "', :id)").param("id", id).query().singleValue();
+        JobQueue.notifyQueued(jdbc, id);
     }
 
     /** Any tenant's job: for the server's own bookkeeping, never for a client's request. */

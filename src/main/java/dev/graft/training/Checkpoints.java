@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -46,7 +45,7 @@ final class Checkpoints {
     void save(State state, byte[] model, byte[] best, byte[] optimizer) {
         try {
             Files.createDirectories(root);
-            String name = String.format(Locale.ROOT, "epoch-%04d", state.epochsDone());
+            String name = TrainingRequest.checkpointName(state.epochsDone());
             Path tmp = Files.createTempDirectory(root, ".tmp-" + name + "-");
             Files.write(tmp.resolve(MODEL), model);
             Files.write(tmp.resolve(BEST), best);

@@ -2,13 +2,15 @@ package dev.graft.training;
 
 import ai.djl.Device;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * One training run.
  *
  * @param datasetId for lineage only
  * @param outputDirectory where the model artifact is written (must not be in use)
- * @param checkpointDirectory where per-epoch checkpoints go; null for none
+ * @param checkpointDirectory where per-epoch checkpoints go, one directory each named by
+ *     {@link #checkpointName(int)}; null for none
  * @param resumeFrom a checkpoint (epoch directory or checkpoint root) to continue; null to start
  * @param device where to train; null for the CPU
  * @param search what strategy {@code AUTO} searches with; with {@code AUTO}, {@code hyperparameters}
@@ -54,6 +56,11 @@ public record TrainingRequest(BaseModel base, Strategy strategy, Hyperparameters
         if (strategy == Strategy.AUTO && search == null) {
             throw new IllegalArgumentException("Strategy auto needs search settings");
         }
+    }
+
+    /** The directory, under {@code checkpointDirectory}, of the checkpoint written after {@code epoch}. */
+    public static String checkpointName(int epoch) {
+        return String.format(Locale.ROOT, "epoch-%04d", epoch);
     }
 
     public TrainingRequest withResumeFrom(Path checkpoint) {

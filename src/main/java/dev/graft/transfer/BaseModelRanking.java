@@ -15,15 +15,13 @@ import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
 
 import dev.graft.basemodel.BaseModelCatalog;
-import dev.graft.basemodel.Modality;
 import dev.graft.dataset.DatasetService;
 import dev.graft.dataset.DatasetView;
 import dev.graft.dataset.TrainingExamples;
 import dev.graft.security.Caller;
+import dev.graft.training.DatasetExamples;
 import dev.graft.training.Engines;
-import dev.graft.training.Example;
 import dev.graft.training.FrozenEmbeddings;
-import dev.graft.training.Input;
 import dev.graft.training.TrainingData;
 import dev.graft.training.TrainingProperties;
 import dev.graft.web.ApiProblem;
@@ -85,7 +83,7 @@ public class BaseModelRanking {
     }
 
     private RankingView score(DatasetView dataset, RankRequest request, TrainingExamples sample, Candidates.Chosen chosen) {
-        TrainingData data = trainingData(sample);
+        TrainingData data = DatasetExamples.trainSplit(sample);
         int[] labels = presentClasses(data);
         List<RankingView.ExcludedModel> excluded = new ArrayList<>(chosen.excluded());
         List<Scored> scored = new ArrayList<>();
@@ -122,23 +120,6 @@ public class BaseModelRanking {
     }
 
     private record Scored(String id, double score, boolean pretrained, int embeddingSize, double seconds) {
-    }
-
-    // The same translation a training job makes (worker.TrainingInputs), for the sampled split only.
-    private static TrainingData trainingData(TrainingExamples sample) {
-        Modality modality = Modality.valueOf(DatasetService.modality(sample.format()).toUpperCase(Locale.ROOT));
-        List<Example> train = sample.train().stream().map(i -> new Example(input(i.content()), i.label())).toList();
-        return new TrainingData(modality, sample.labels(), train, List.of());
-    }
-
-    private static Input input(Object content) {
-        if (content instanceof float[] features) {
-            return new Input.Tabular(features);
-        }
-        if (content instanceof byte[] bytes) {
-            return new Input.EncodedImage(bytes);
-        }
-        return new Input.Text((String) content);
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.graft.training.SearchReport;
 import dev.graft.training.SearchUpdate;
 import dev.graft.training.StepProgress;
 import dev.graft.training.TrainingListener;
+import dev.graft.training.TrainingRequest;
 
 /**
  * Progress, epoch and search events to the job, and cancellation from the job to the engine. The
@@ -78,7 +79,7 @@ final class JobProgress implements TrainingListener {
                 : String.format(Locale.ROOT, "Epoch %d/%d: train loss %.4f, valid loss %.4f, valid accuracy %.4f",
                         stats.epoch(), epochs, stats.trainLoss(), stats.validationLoss(), stats.validationAccuracy()), metrics);
         running.progress(stats.epoch(), epochs, globalStep, totalSteps, metrics);
-        String checkpoint = checkpointPrefix + String.format(Locale.ROOT, "/epoch-%04d", stats.epoch());
+        String checkpoint = checkpointPrefix + "/" + TrainingRequest.checkpointName(stats.epoch());
         running.checkpoint(stats.epoch(), globalStep, metrics, checkpoint);
         running.event("info", "checkpoint", "Checkpoint saved after epoch " + stats.epoch(), Map.of("epoch", stats.epoch()));
         if (running.stopReason() != RunningJob.StopReason.NONE) {

@@ -23,6 +23,7 @@ import dev.graft.model.ModelRegistry;
 import dev.graft.storage.ArtifactStore;
 import dev.graft.training.BaseModel;
 import dev.graft.training.CancellationToken;
+import dev.graft.training.DatasetExamples;
 import dev.graft.training.Engines;
 import dev.graft.training.Strategy;
 import dev.graft.training.TrainingProperties;
@@ -54,7 +55,6 @@ class TrainingJobExecutor implements JobExecutor {
     private final ArtifactStore store;
     private final TrainingProperties training;
     private final JsonMapper json;
-    private final TrainingInputs inputs;
     private final BaseModelCatalog catalog;
 
     TrainingJobExecutor(DatasetService datasets, ArtifactStore store, TrainingProperties training,
@@ -64,7 +64,6 @@ class TrainingJobExecutor implements JobExecutor {
         this.store = store;
         this.training = training;
         this.json = json;
-        this.inputs = new TrainingInputs();
     }
 
     @Override
@@ -152,7 +151,7 @@ class TrainingJobExecutor implements JobExecutor {
     /** The job in the engine's terms: an explicit run as resolved at creation, or strategy auto's search (resumed). */
     private TrainingRequest request(RunningJob running, TrainingExamples examples) throws IOException {
         JobRow job = running.job();
-        TrainingData data = inputs.data(examples);
+        TrainingData data = DatasetExamples.trainingData(examples);
         BaseModel base = base(job.baseModel());
         Map<String, Object> hp = json.readValue(job.hyperparameters(), MAP);
         Path resume = resumePoint(running);

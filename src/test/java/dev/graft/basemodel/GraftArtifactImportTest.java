@@ -75,13 +75,17 @@ class GraftArtifactImportTest {
         }
         Path imported = store.directory(jdbc.sql("SELECT artifact FROM imported_models WHERE id = ?").param(id)
                 .query(String.class).single());
-        TrainingRequest request = new TrainingRequest(new BaseModel.Artifact(id, imported),
-                Strategy.PARTIAL, Hyperparameters.builder().epochs(1).batchSize(4).threads(1).build(),
-                new TrainingData(Modality.TABULAR, List.of("x", "y"), train, train.subList(0, 2)), null, work.resolve("out"),
-                null, null, null);
-        try (TrainingResult result = new TrainingRun().run(request, TrainingListener.NONE, CancellationToken.none())) {
-            assertThat(result.outcome()).isEqualTo(TrainingResult.Outcome.COMPLETED);
-            assertThat(result.model().descriptor().lineage().baseModelId()).isEqualTo(id);
+        // Each strategy the import lists trains from it (one tiny epoch each) and records itself in the lineage.
+        for (Strategy strategy : List.of(Strategy.FEATURE_EXTRACTION, Strategy.PARTIAL, Strategy.FULL)) {
+            TrainingRequest request = new TrainingRequest(new BaseModel.Artifact(id, imported),
+                    strategy, Hyperparameters.builder().epochs(1).batchSize(4).threads(1).build(),
+                    new TrainingData(Modality.TABULAR, List.of("x", "y"), train, train.subList(0, 2)), null,
+                    work.resolve(strategy.wireName()), null, null, null);
+            try (TrainingResult result = new TrainingRun().run(request, TrainingListener.NONE, CancellationToken.none())) {
+                assertThat(result.outcome()).as(strategy.wireName()).isEqualTo(TrainingResult.Outcome.COMPLETED);
+                assertThat(result.model().descriptor().lineage().baseModelId()).as(strategy.wireName()).isEqualTo(id);
+                assertThat(result.model().descriptor().lineage().strategy()).isEqualTo(strategy);
+            }
         }
     }
 

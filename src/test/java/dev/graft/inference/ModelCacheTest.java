@@ -3,11 +3,16 @@ package dev.graft.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -65,31 +70,57 @@ class ModelCacheTest {
         String model = new TrainedModels(jdbc, registry, store).tabular("busy");
         ApiClient api = ApiClient.on(port);
         predict(api, model);
-        List<Integer> statuses = new ArrayList<>();
-        ExecutorService clients = Executors.newFixedThreadPool(8);
+        int clientCount = 8;
+        // No sleep to guess when the load is on: the delete waits until every client has had a
+        // prediction, and each client goes on until it has had three 404s (bounded), so the delete
+        // always lands under load and every client sees it.
+        CountDownLatch predicting = new CountDownLatch(clientCount);
+        AtomicBoolean deleted = new AtomicBoolean();
+        List<Integer> afterDelete = new CopyOnWriteArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        List<List<Integer>> seen = new ArrayList<>();
+        ExecutorService clients = Executors.newFixedThreadPool(clientCount);
         try {
             List<Future<List<Integer>>> futures = new ArrayList<>();
-            for (int c = 0; c < 8; c++) {
+            for (int c = 0; c < clientCount; c++) {
                 futures.add(clients.submit(() -> {
-                    List<Integer> seen = new ArrayList<>();
-                    for (int r = 0; r < 40; r++) {
-                        seen.add(api.post("/v1/models/" + model + ":predict", "application/json",
-                                "{\"instances\": [[1.0, -1.0]]}".getBytes(StandardCharsets.UTF_8)).status());
+                    List<Integer> statuses = new ArrayList<>();
+                    int gone = 0;
+                    while (gone < 3 && System.nanoTime() < deadline) {
+                        boolean started = deleted.get();
+                        int status = api.post("/v1/models/" + model + ":predict", "application/json",
+                                "{\"instances\": [[1.0, -1.0]]}".getBytes(StandardCharsets.UTF_8)).status();
+                        statuses.add(status);
+                        if (started) {
+                            afterDelete.add(status);
+                        }
+                        if (statuses.size() == 1) {
+                            predicting.countDown();
+                        }
+                        if (status == 404) {
+                            gone++;
+                        }
                     }
-                    return seen;
+                    return statuses;
                 }));
             }
-            Thread.sleep(100);
+            assertThat(predicting.await(60, TimeUnit.SECONDS)).as("every client got an answer").isTrue();
             assertThat(api.delete("/v1/models/" + model).status()).isEqualTo(200);
+            deleted.set(true);
             for (Future<List<Integer>> f : futures) {
-                statuses.addAll(f.get());
+                seen.add(f.get());
             }
         }
         finally {
             clients.shutdownNow();
         }
 
-        assertThat(statuses).containsOnly(200, 404).contains(404);
+        for (List<Integer> statuses : seen) {
+            assertThat(statuses).containsOnly(200, 404).startsWith(200).endsWith(404);
+            // Once a client has been told the model is gone, it stays gone.
+            assertThat(statuses.subList(statuses.indexOf(404), statuses.size())).containsOnly(404);
+        }
+        assertThat(afterDelete).as("requests sent after the delete answered").containsOnly(404);
         assertThat(status(api, model)).isNull();
     }
 

@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -96,6 +97,12 @@ final class LoadClient implements Runnable {
                 Thread.currentThread().interrupt();
                 return;
             }
+            catch (RuntimeException | Error e) {
+                // A bug in the client or an answer it cannot read (no id in a 201) is a failure too; the
+                // client stops rather than spin on it, and the test sees it in the failures.
+                shared.stats.failure("client " + Thread.currentThread().getName(), -1, e.toString());
+                return;
+            }
         }
     }
 
@@ -156,7 +163,13 @@ final class LoadClient implements Runnable {
             return;
         }
         InputStream body = response.body();
-        var hangUp = shared.closer.schedule(() -> closeQuietly(body), STREAM_WINDOW.toMillis(), TimeUnit.MILLISECONDS);
+        // Set before the hang-up closes the stream: a cancelled-but-running task still reports a
+        // successful cancel, so the future alone cannot tell our close from a broken stream.
+        AtomicBoolean hungUp = new AtomicBoolean();
+        var hangUp = shared.closer.schedule(() -> {
+            hungUp.set(true);
+            closeQuietly(body);
+        }, STREAM_WINDOW.toMillis(), TimeUnit.MILLISECONDS);
         int events = 0;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
@@ -164,10 +177,20 @@ final class LoadClient implements Runnable {
                     events++;
                 }
             }
-            shared.stats.count(hangUp.cancel(false) ? "event stream ended by server" : "event stream hung up", 200);
+            hangUp.cancel(false);
+            shared.stats.count(hungUp.get() ? "event stream hung up" : "event stream ended by server", 200);
         }
         catch (IOException e) {
-            shared.stats.count("event stream hung up", 200);
+            // Our own hang-up closes the stream under the reader; any other error before the window
+            // ends (a reset connection, a truncated chunk) is a broken stream.
+            hangUp.cancel(false);
+            if (!hungUp.get()) {
+                shared.stats.count("event stream broken", 200);
+                shared.stats.failure("event stream", 200, "broken after " + events + " events: " + e);
+            }
+            else {
+                shared.stats.count("event stream hung up", 200);
+            }
         }
         shared.stats.count("event stream with events", events > 0 ? 200 : 0);
     }

@@ -7,6 +7,7 @@ import dev.graft.basemodel.ArchitectureSpec;
 import dev.graft.basemodel.Architectures;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +61,19 @@ class PreprocessorTest {
         float[] a = new EncodedSplit.Augmentation(1, 3, Hyperparameters.Augment.SHIFT_SCALE_FLIP).apply(image, shape);
         float[] b = new EncodedSplit.Augmentation(1, 3, Hyperparameters.Augment.SHIFT_SCALE_FLIP).apply(image, shape);
         assertThat(a).containsExactly(b);
+        // Reproducible is only worth saying of an augmentation that does something, and whose draws
+        // follow the seed: over a few epochs some output differs from the image, and another seed
+        // draws other transforms (one epoch alone may draw the identity, so several are looked at).
+        boolean changed = false;
+        boolean seedMatters = false;
+        for (int epoch = 0; epoch < 10; epoch++) {
+            float[] one = new EncodedSplit.Augmentation(1, epoch, Hyperparameters.Augment.SHIFT_SCALE_FLIP).apply(image, shape);
+            float[] two = new EncodedSplit.Augmentation(2, epoch, Hyperparameters.Augment.SHIFT_SCALE_FLIP).apply(image, shape);
+            changed |= !Arrays.equals(one, image);
+            seedMatters |= !Arrays.equals(one, two);
+        }
+        assertThat(changed).as("some epoch's augmentation changes the image").isTrue();
+        assertThat(seedMatters).as("another seed draws other transforms").isTrue();
     }
 
     @Test

@@ -86,7 +86,15 @@ class TransferReportJobTest {
         assertThat(search.get("candidates").toString()).contains("feature_extraction", "partial", "scratch arch-mlp", "scratch linear");
         assertThat(search.get("negative_transfer_avoided").isBoolean()).isTrue();
         JsonNode report = job.get("transfer_report");
-        assertThat(report.get("verdict").asString()).isIn("positive", "neutral", "negative");
+        // The verdict is what the interval says: above zero positive, below negative, else neutral;
+        // and the measured gain lies inside its own interval.
+        double low = report.get("gain_interval").get(0).asDouble();
+        double high = report.get("gain_interval").get(1).asDouble();
+        assertThat(low).isLessThanOrEqualTo(high);
+        assertThat(report.get("verdict").asString()).as("%s", report)
+                .isEqualTo(low > 0 ? "positive" : high < 0 ? "negative" : "neutral");
+        double gain = report.get("gain_points").asDouble();
+        assertThat(gain).as("%s", report).isBetween(low, high);
         assertThat(report.get("scratch").get("base").asString()).isEqualTo("arch-mlp");
         assertThat(report.get("probe").get("strategy").asString()).isEqualTo("feature_extraction");
         assertThat(report.get("transfer").get("strategy").asString()).isEqualTo(job.get("strategy").asString());
