@@ -17,6 +17,7 @@ import tools.jackson.databind.JsonNode;
 import dev.graft.basemodel.BaseModelCatalog;
 import dev.graft.basemodel.Modality;
 import dev.graft.dataset.DatasetService;
+import dev.graft.dataset.ImageEntry;
 import dev.graft.dataset.DatasetView;
 import dev.graft.dataset.TrainingExamples;
 import dev.graft.security.Caller;
@@ -135,8 +136,8 @@ public class BaseModelRanking {
         if (content instanceof float[] features) {
             return new Input.Tabular(features);
         }
-        if (content instanceof byte[] bytes) {
-            return new Input.EncodedImage(bytes);
+        if (content instanceof ImageEntry image) {
+            return new Input.StoredImage(image.identity(), image::read);
         }
         return new Input.Text((String) content);
     }

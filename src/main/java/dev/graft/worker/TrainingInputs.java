@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.graft.basemodel.Modality;
 import dev.graft.dataset.DatasetService;
+import dev.graft.dataset.ImageEntry;
 import dev.graft.dataset.TrainingExamples;
 import dev.graft.training.Example;
 import dev.graft.training.Input;
@@ -25,8 +26,8 @@ final class TrainingInputs {
         if (content instanceof float[] features) {
             return new Input.Tabular(features);
         }
-        if (content instanceof byte[] bytes) {
-            return new Input.EncodedImage(bytes);
+        if (content instanceof ImageEntry image) {
+            return new Input.StoredImage(image.identity(), image::read);
         }
         return new Input.Text((String) content);
     }
