@@ -176,7 +176,8 @@ def markdown(result):
         f"{r['photos']} generated JPEG photos of ~{r['mean_pixels'] / 1e6:.2f} MP ({r['zip_bytes'] / 2**20:.0f} MiB "
         f"zipped), {len(SOURCES)} classes (crops of one Debian-shipped photo each), stored split "
         f"{r['train']} train / {r['validation']} validation. Server `java -jar target/graft.jar` in mode `all` "
-        "with its default worker (one CPU child JVM, no JVM options), `graft.training.threads=2`; jobs one at a "
+        "with its default worker (one CPU child JVM: `-Xmx512m`, `MALLOC_ARENA_MAX=2`, `MALLOC_MMAP_THRESHOLD_=131072`), "
+        "`graft.training.threads=2`; jobs one at a "
         "time through the HTTP API; base `coco-mobilenetv2` at 224 px (catalog) and at 300 px (`coco-mobilenetv2-300`: the "
         "first feature-extraction model, whose backbone is the frozen COCO one, downloaded and re-imported with its "
         "preprocessing at 300 px, since no job option changes a base's image size).", "",
@@ -186,7 +187,8 @@ def markdown(result):
         "highest `VmRSS` sampled every 0.2 s, whichever is larger. Images/s: feature extraction = all photos "
         "(train + validation: decoded, resized, embedded, head trained) over the job's time from start to end; "
         "full fine-tuning = training photos over the epoch's seconds (the epoch includes one validation pass), "
-        "job time also shown.", "",
+        "job time also shown. Full fine-tuning runs 1 epoch at batch 8 (the default batch, up to 64, needs "
+        "more memory than 1.5 GB: activations grow with batch x pixels).", "",
         "| job | px | strategy | hyperparameters | job s | epoch s | images/s | peak RSS | ≤ 1.5 GB | valid acc | load |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
@@ -226,10 +228,10 @@ def main():
     plan = [
         ("feature_extraction-224", "coco-mobilenetv2", 224, "feature_extraction", {}),
         ("feature_extraction-224 again (cached embeddings)", "coco-mobilenetv2", 224, "feature_extraction", {}),
-        ("full-224", "coco-mobilenetv2", 224, "full", {"n_epochs": 1}),
+        ("full-224", "coco-mobilenetv2", 224, "full", {"n_epochs": 1, "batch_size": 8}),
         ("import", None, 300, None, None),
         ("feature_extraction-300", "coco-mobilenetv2-300", 300, "feature_extraction", {}),
-        ("full-300", "coco-mobilenetv2-300", 300, "full", {"n_epochs": 1}),
+        ("full-300", "coco-mobilenetv2-300", 300, "full", {"n_epochs": 1, "batch_size": 8}),
     ]
     runs = []
     for i, (name, base, px, strategy, hp) in enumerate(plan):

@@ -32,8 +32,8 @@ cleanup() {
 }
 trap cleanup EXIT
 createdb "$db"
-# Mode all with its defaults for the worker (one CPU worker, no JVM options): what is measured is
-# what a user gets. 2 PyTorch threads, the cores this bench was written for.
+# Mode all with its defaults for the worker (one CPU worker, its default JVM options and malloc
+# settings): what is measured is what a user gets. 2 PyTorch threads, the cores this bench was written for.
 SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE=4 java -jar target/graft.jar --server.port=$port --graft.mode=all \
   --spring.datasource.url="jdbc:postgresql://$PGHOST:5432/$db?user=$PGUSER" \
   --graft.storage.root="$work/store" --graft.training.data-directory="$work/data" --graft.training.threads=2 "$@" \
