@@ -176,7 +176,7 @@ def markdown(result):
         f"{r['photos']} generated JPEG photos of ~{r['mean_pixels'] / 1e6:.2f} MP ({r['zip_bytes'] / 2**20:.0f} MiB "
         f"zipped), {len(SOURCES)} classes (crops of one Debian-shipped photo each), stored split "
         f"{r['train']} train / {r['validation']} validation. Server `java -jar target/graft.jar` in mode `all` "
-        "with its default worker (one CPU child JVM: `-Xmx512m`, `MALLOC_ARENA_MAX=2`, `MALLOC_MMAP_THRESHOLD_=131072`), "
+        "with its default worker (one CPU child JVM: `-Xmx512m -XX:MaxDirectMemorySize=128m`, `MALLOC_ARENA_MAX=2`, `MALLOC_MMAP_THRESHOLD_=131072`), "
         "`graft.training.threads=2`; jobs one at a "
         "time through the HTTP API; base `coco-mobilenetv2` at 224 px (catalog) and at 300 px (`coco-mobilenetv2-300`: the "
         "first feature-extraction model, whose backbone is the frozen COCO one, downloaded and re-imported with its "

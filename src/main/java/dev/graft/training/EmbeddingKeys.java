@@ -51,11 +51,13 @@ final class EmbeddingKeys {
                 Arrays.toString(s.std()));
     }
 
-    // Every file of the artifact (descriptor, weights, a TorchScript module), in name order.
+    // Every file of the artifact (descriptor, weights, a TorchScript module), in name order; not
+    // the hidden partial copies a catalog base is refreshed through.
     private static String directoryHash(Path directory) {
         List<String> parts = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
-            for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
+            for (Path p : files.filter(f -> !f.getFileName().toString().startsWith("."))
+                    .filter(Files::isRegularFile).sorted().toList()) {
                 parts.add(p.getFileName().toString());
                 parts.add(fileHash(p));
             }
