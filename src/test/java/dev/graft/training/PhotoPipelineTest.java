@@ -84,6 +84,14 @@ class PhotoPipelineTest {
     }
 
     @Test
+    void embeddingPassesOfLargeImagesHoldFewImages() {
+        Preprocessor images = new Preprocessor(new Preprocessing(Modality.IMAGE, null, null, null, null));
+        assertThat(EmbeddingCache.chunk(EncodedSplit.encode(images, List.of(), new Shape(3, 224, 224)), 32)).isEqualTo(4);
+        assertThat(EmbeddingCache.chunk(EncodedSplit.encode(images, List.of(), new Shape(3, 300, 300)), 32)).isEqualTo(2);
+        assertThat(EmbeddingCache.chunk(EncodedSplit.encode(images, List.of(), new Shape(1, 28, 28)), 32)).isEqualTo(32);
+    }
+
+    @Test
     void trainingReadsEachPhotoTwiceWhateverTheEpochs() {
         List<Example> train = photos(48, 80, "t");
         List<Example> validation = photos(8, 80, "v");
