@@ -188,8 +188,8 @@ def markdown(result):
         "(train + validation: decoded, resized, embedded, head trained) over the job's time from start to end; "
         "full fine-tuning = training photos over the epoch's seconds (the epoch includes one validation pass), "
         "job time also shown. Full fine-tuning runs 1 epoch at batch 4: a step holds every activation of the batch, "
-        "and at batch 8 and 224 px the worker already peaked at 1.6 GB (the default batch, up to 64, would need "
-        "several GB).", "",
+        "and at batch 8 and 224 px a worker (then with `-Xmx768m`) peaked at 1.76 GB; the default batch, "
+        "up to 64, would need several GB.", "",
         "| job | px | strategy | hyperparameters | job s | epoch s | images/s | peak RSS | ≤ 1.5 GB | valid acc | load |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
