@@ -194,7 +194,7 @@ public class DatasetService {
             side.forEach(i -> locations.add(file.examples().get(i).location()));
         }
         Map<String, Object> contents = ExampleContents.read(format, store.localPath(dataKey(id, format, detailsOf(dataset))),
-                options, locations);
+                id + "@" + dataset.sha256(), options, locations);
         List<String> labels = DatasetValidator.labels(file.examples());
         return new TrainingExamples(id, dataset.format(), labels, items(file, train, labels, contents),
                 items(file, validation, labels, contents));

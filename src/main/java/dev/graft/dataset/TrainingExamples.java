@@ -10,7 +10,7 @@ import java.util.List;
 public record TrainingExamples(String datasetId, String format, List<String> labels, List<Item> train, List<Item> validation) {
 
     /**
-     * @param content {@code float[]} features (csv), {@code String} text, or {@code byte[]} image file bytes
+     * @param content {@code float[]} features (csv), {@code String} text, or an {@link ImageEntry} (image files are read when used)
      */
     public record Item(String location, int label, Object content) {
     }

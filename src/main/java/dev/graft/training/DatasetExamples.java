@@ -5,11 +5,12 @@ import java.util.Locale;
 
 import dev.graft.basemodel.Modality;
 import dev.graft.dataset.DatasetService;
+import dev.graft.dataset.ImageEntry;
 import dev.graft.dataset.TrainingExamples;
 
 /**
  * A dataset's examples in the engine's terms: each item's content ({@code float[]} csv features,
- * {@code byte[]} image file bytes or {@code String} text) becomes an {@link Input}, the dataset's
+ * an {@link ImageEntry} read from the stored archive when used or {@code String} text) becomes an {@link Input}, the dataset's
  * format its {@link Modality}. A training job and the ranking of base models both translate here,
  * so that a ranking scores a dataset as the job will read it.
  */
@@ -40,8 +41,8 @@ public final class DatasetExamples {
         if (content instanceof float[] features) {
             return new Input.Tabular(features);
         }
-        if (content instanceof byte[] bytes) {
-            return new Input.EncodedImage(bytes);
+        if (content instanceof ImageEntry image) {
+            return new Input.StoredImage(image.identity(), image::read);
         }
         return new Input.Text((String) content);
     }

@@ -3,24 +3,33 @@ package dev.graft.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Random;
 
 /**
- * A split with every example preprocessed once, up front: floats (images, tables, cached
- * embeddings) or token ids (text), plus labels. Batches are cut from here each step.
+ * A split ready to cut batches from, each step: token ids (text) or floats (tables, sentence and
+ * cached embeddings) held in memory, or, for images, a {@link PixelFile} of resized pixels on disk
+ * that each batch reads and normalises, so that photos are never all held as floats at once.
  */
 final class EncodedSplit {
 
     private final Shape exampleShape;
     private final float[][] floats;
     private final long[][] tokens;
+    private final PixelFile pixels;
+    private final Preprocessing.ImageScaling scaling;
+    private final String[] identities;
     private final int[] labels;
 
-    private EncodedSplit(Shape exampleShape, float[][] floats, long[][] tokens, int[] labels) {
+    private EncodedSplit(Shape exampleShape, float[][] floats, long[][] tokens, PixelFile pixels,
+            Preprocessing.ImageScaling scaling, String[] identities, int[] labels) {
         this.exampleShape = exampleShape;
         this.floats = floats;
         this.tokens = tokens;
+        this.pixels = pixels;
+        this.scaling = scaling;
+        this.identities = identities;
         this.labels = labels;
     }
 
@@ -28,24 +37,36 @@ final class EncodedSplit {
             Shape exampleShape) {
         int n = examples.size();
         int[] labels = new int[n];
-        boolean text = preprocessor.preprocessing().text() != null;
+        for (int i = 0; i < n; i++) {
+            labels[i] = examples.get(i).label();
+        }
+        Preprocessing p = preprocessor.preprocessing();
+        if (p.image() != null && n > 0) {
+            String[] identities = new String[n];
+            for (int i = 0; i < n; i++) {
+                identities[i] = PixelFile.identity(examples.get(i).input());
+            }
+            Preprocessing.ImageScaling s = p.image();
+            PixelFile file = PixelFile.of(examples, identities, s.channels(), s.height(), s.width());
+            return new EncodedSplit(exampleShape, null, null, file, s, identities, labels);
+        }
+        boolean text = p.text() != null;
         float[][] floats = text ? null : new float[n][];
         long[][] tokens = text ? new long[n][] : null;
         for (int i = 0; i < n; i++) {
             Example e = examples.get(i);
-            labels[i] = e.label();
             if (text) {
                 tokens[i] = preprocessor.tokens(e.input());
             } else {
                 floats[i] = preprocessor.floats(e.input());
             }
         }
-        return new EncodedSplit(exampleShape, floats, tokens, labels);
+        return new EncodedSplit(exampleShape, floats, tokens, null, null, null, labels);
     }
 
     static EncodedSplit ofEmbeddings(float[][] embeddings, int[] labels) {
         int size = embeddings.length == 0 ? 0 : embeddings[0].length;
-        return new EncodedSplit(new Shape(size), embeddings, null, labels);
+        return new EncodedSplit(new Shape(size), embeddings, null, null, null, null, labels);
     }
 
     int size() {
@@ -58,6 +79,32 @@ final class EncodedSplit {
 
     Shape exampleShape() {
         return exampleShape;
+    }
+
+    /** What each example is, for caches of what is computed from it; null unless the split holds images. */
+    String[] identities() {
+        return identities;
+    }
+
+    /** The pixel file behind an image split, or null. */
+    PixelFile pixels() {
+        return pixels;
+    }
+
+    /** Bytes of example data this split keeps in memory between batches (labels aside). */
+    long residentBytes() {
+        long bytes = 0;
+        if (floats != null) {
+            for (float[] row : floats) {
+                bytes += (long) row.length * Float.BYTES;
+            }
+        }
+        if (tokens != null) {
+            for (long[] row : tokens) {
+                bytes += (long) row.length * Long.BYTES;
+            }
+        }
+        return bytes;
     }
 
     /**
@@ -76,14 +123,32 @@ final class EncodedSplit {
             return manager.create(flat, shape);
         }
         float[] flat = new float[indices.length * width];
+        float[] pixelRow = pixels == null ? null : new float[width];
+        ByteBuffer buffer = pixels == null ? null : pixels.rowBuffer();
         for (int i = 0; i < indices.length; i++) {
-            float[] row = floats[indices[i]];
+            float[] row;
+            if (pixels != null) {
+                pixels.read(indices[i], buffer, pixelRow);
+                normalise(pixelRow);
+                row = pixelRow;
+            } else {
+                row = floats[indices[i]];
+            }
             if (augmentation != null) {
                 row = augmentation.apply(row, exampleShape);
             }
             System.arraycopy(row, 0, flat, i * width, width);
         }
         return manager.create(flat, shape);
+    }
+
+    // The same arithmetic as Preprocessor.floats, so a row is what prediction would compute.
+    private void normalise(float[] x) {
+        int plane = scaling.height() * scaling.width();
+        for (int i = 0; i < x.length; i++) {
+            int c = i / plane;
+            x[i] = (x[i] - scaling.mean()[c]) / scaling.std()[c];
+        }
     }
 
     NDArray labels(NDManager manager, int[] indices) {

@@ -47,7 +47,8 @@ public final class FrozenEmbeddings {
             Shape exampleShape = Architectures.batchShape(start.spec(), 1).slice(1);
             EncodedSplit train = EncodedSplit.encode(new Preprocessor(start.preprocessing()), data.train(),
                     exampleShape);
-            return new Embedded(EmbeddingCache.rows(start.net().backbone(), train, manager, batchSize),
+            return new Embedded(EmbeddingCache.rows(start.net().backbone(), train, manager, batchSize,
+                    EmbeddingKeys.of(base, start)),
                     start.pretrained());
         }
     }

@@ -1,6 +1,7 @@
 package dev.graft.training;
 
 import java.awt.image.BufferedImage;
+import java.util.function.Supplier;
 
 /** One model input, in the raw form a dataset or an HTTP request provides. */
 public sealed interface Input {
@@ -15,6 +16,15 @@ public sealed interface Input {
 
     /** A PNG or JPEG file's bytes. */
     record EncodedImage(byte[] bytes) implements Input {
+    }
+
+    /**
+     * An image file kept in storage and read each time it is needed, so that a split of photos
+     * is never held in memory.
+     *
+     * @param identity names the file's content (caches key on it): equal identities, equal bytes
+     */
+    record StoredImage(String identity, Supplier<byte[]> bytes) implements Input {
     }
 
     record Text(String text) implements Input {

@@ -16,6 +16,8 @@ final class Pixels {
             image = i.image();
         } else if (input instanceof Input.EncodedImage e) {
             image = decode(e.bytes());
+        } else if (input instanceof Input.StoredImage s) {
+            image = decode(s.bytes().get());
         } else {
             throw new IllegalArgumentException("Expected an image, got "
                     + input.getClass().getSimpleName());

@@ -60,8 +60,9 @@ final class Trainer {
         EncodedSplit validation = EncodedSplit.encode(preprocessor, data.validation(), exampleShape);
         Block trained = net;
         if (strategy == Strategy.FEATURE_EXTRACTION) {
-            train = EmbeddingCache.embed(net.backbone(), train, manager, hp.batchSize());
-            validation = EmbeddingCache.embed(net.backbone(), validation, manager, hp.batchSize());
+            String key = EmbeddingKeys.of(plan.base(), start);
+            train = EmbeddingCache.embed(net.backbone(), train, manager, hp.batchSize(), key);
+            validation = EmbeddingCache.embed(net.backbone(), validation, manager, hp.batchSize(), key);
             trained = net.head();
         }
         boolean augment = hp.augment() != Hyperparameters.Augment.NONE

@@ -24,6 +24,7 @@ import dev.graft.storage.ArtifactStore;
 import dev.graft.training.BaseModel;
 import dev.graft.training.CancellationToken;
 import dev.graft.training.DatasetExamples;
+import dev.graft.training.DiskCache;
 import dev.graft.training.Engines;
 import dev.graft.training.Strategy;
 import dev.graft.training.TrainingProperties;
@@ -70,6 +71,7 @@ class TrainingJobExecutor implements JobExecutor {
     public JobOutcome execute(RunningJob running) throws IOException {
         JobRow job = running.job();
         Engines.ensureStarted(training.dataDirectory(), training.threads());
+        DiskCache.configure(training.dataDirectory().resolve("cache"), training.cacheMaxSize().toBytes());
         TrainingExamples examples;
         try {
             examples = datasets.load(job.datasetId(), job.validationFraction(), job.seed());

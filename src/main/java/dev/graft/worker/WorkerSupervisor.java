@@ -106,6 +106,12 @@ class WorkerSupervisor implements SmartLifecycle {
         }
         try {
             ProcessBuilder builder = new ProcessBuilder(command(child)).inheritIO();
+            // glibc keeps what libtorch frees: in per-thread 64 MB arenas, and (its mmap threshold
+            // rising with every large free) in the arenas instead of unmapped. A worker training on
+            // photos held a gigabyte more than it used (bench/photos.sh). Two arenas and a fixed
+            // threshold give large tensors back when freed; an operator's own settings win.
+            builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+            builder.environment().putIfAbsent("MALLOC_MMAP_THRESHOLD_", "131072");
             HikariDataSource hikari = (HikariDataSource) dataSource;
             if (hikari.getUsername() != null) {
                 builder.environment().put("SPRING_DATASOURCE_USERNAME", hikari.getUsername());

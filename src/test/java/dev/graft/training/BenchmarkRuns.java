@@ -96,7 +96,7 @@ final class BenchmarkRuns {
                 double cacheSeconds = 0;
                 if (cached) {
                     long begin = System.nanoTime();
-                    train = EmbeddingCache.embed(net.backbone(), train, manager, hp.batchSize());
+                    train = EmbeddingCache.embed(net.backbone(), train, manager, hp.batchSize(), null);
                     cacheSeconds = (System.nanoTime() - begin) / 1e9;
                     trained = net.head();
                 }

@@ -2,17 +2,17 @@ package dev.graft.dataset.internal;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import dev.graft.dataset.ImageEntry;
 
 /**
  * Reads the content of a stored, already validated dataset file, by example location: the
@@ -28,16 +28,18 @@ public final class ExampleContents {
     }
 
     /**
-     * @return location → {@code float[]} (csv), {@code String} (text) or {@code byte[]} (image bytes)
+     * @param identity the stored file's identity, prefixed to image entries' ({@link ImageEntry#identity()})
+     * @return location → {@code float[]} (csv), {@code String} (text) or {@link ImageEntry} (images)
      */
-    public static Map<String, Object> read(DatasetFormat format, Path file, ReadOptions options, Set<String> locations)
+    public static Map<String, Object> read(DatasetFormat format, Path file, String identity, ReadOptions options,
+            Set<String> locations)
             throws IOException {
         return switch (format) {
             case CSV -> features(file, options.labelColumn(), locations);
             case TEXT -> TextReader.isJsonLines(file, file.getFileName().toString())
                     ? jsonLines(file, options.textColumn(), locations)
                     : csvText(file, options.textColumn(), locations);
-            case IMAGE_FOLDER -> images(file, locations);
+            case IMAGE_FOLDER -> images(file, identity, locations);
         };
     }
 
@@ -101,16 +103,13 @@ public final class ExampleContents {
         return checked(out, locations, new DatasetErrors(1));
     }
 
-    private static Map<String, Object> images(Path file, Set<String> locations) throws IOException {
+    /** Image entries are not read here: each becomes an {@link ImageEntry} that reads itself when needed. */
+    private static Map<String, Object> images(Path file, String identity, Set<String> locations) throws IOException {
         Map<String, Object> out = new HashMap<>();
         try (ZipFile zip = ZipFile.builder().setPath(file).get()) {
             for (String location : locations) {
-                ZipArchiveEntry entry = zip.getEntry(location);
-                if (entry == null) {
-                    continue;
-                }
-                try (InputStream in = zip.getInputStream(entry)) {
-                    out.put(location, in.readAllBytes());
+                if (zip.getEntry(location) != null) {
+                    out.put(location, new ImageEntry(identity + "/" + location, file, location));
                 }
             }
         }
