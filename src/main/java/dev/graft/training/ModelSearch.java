@@ -76,9 +76,9 @@ final class ModelSearch {
             fraction = resumed.budgetFraction();
         }
         state = new SearchReport("searching", budget, request.search().given().toWire(), folds.crossValidation ? "cross_validation" : "validation_split",
-                folds.count, folds.pool.size(), SearchReport.round(fraction), specs.stream()
+                folds.count, folds.pool.size(), Runs.round(fraction), specs.stream()
                         .map(s -> previous(resumed, s)).toList(), null, null, null, null,
-                SearchReport.round(cost(cheap, costly, halving, promoted, folds.count, foldFactor, refitFactor, fraction)));
+                Runs.round(cost(cheap, costly, halving, promoted, folds.count, foldFactor, refitFactor, fraction)));
         listener.onSearch(new SearchUpdate(SearchUpdate.Kind.STARTED, state, null));
         for (Candidates.Spec spec : cheap) {
             if (!evaluate(spec, 0, 1.0)) {
@@ -156,7 +156,7 @@ final class ModelSearch {
                 return false;
             }
             done.add(scored);
-            c = c.withRung(SearchReport.Rung.of(rung, SearchReport.round(fraction), epochs, done));
+            c = c.withRung(SearchReport.Rung.of(rung, Runs.round(fraction), epochs, done));
             replace(c);
             listener.onSearch(new SearchUpdate(SearchUpdate.Kind.FOLD, state, c));
         }
@@ -181,8 +181,8 @@ final class ModelSearch {
             for (int i = 0; i < predicted.length; i++) {
                 predicted[i] = Evaluation.argMax(m.probabilities()[i]);
             }
-            return new SearchReport.Fold(fold, SearchReport.round(m.accuracy()), SearchReport.round(m.loss()),
-                    SearchReport.round((System.nanoTime() - start) / 1e9), predicted);
+            return new SearchReport.Fold(fold, Runs.round(m.accuracy()), Runs.round(m.loss()),
+                    Runs.round((System.nanoTime() - start) / 1e9), predicted);
         }
     }
 

@@ -80,8 +80,8 @@ public record SearchReport(String status, double budget, Map<String, Object> giv
             }
             double sd = folds.size() < 2 ? 0 : Math.sqrt(var / (folds.size() - 1));
             double seconds = folds.stream().mapToDouble(Fold::seconds).sum();
-            return new Rung(rung, fraction, epochs, folds, round(mean), round(sd), round(loss),
-                    round(seconds));
+            return new Rung(rung, fraction, epochs, folds, Runs.round(mean), Runs.round(sd), Runs.round(loss),
+                    Runs.round(seconds));
         }
     }
 
@@ -110,9 +110,5 @@ public record SearchReport(String status, double budget, Map<String, Object> giv
             Boolean avoided, String newNote, Integer refit) {
         return new SearchReport(newStatus, budget, given, evaluation, folds, labelledExamples,
                 budgetFraction, newCandidates, newChosen, avoided, newNote, refit, estimatedCost);
-    }
-
-    static double round(double value) {
-        return Math.round(value * 10000) / 10000.0;
     }
 }

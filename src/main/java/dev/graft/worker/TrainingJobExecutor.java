@@ -35,8 +35,8 @@ import dev.graft.training.HyperparameterOverrides;
 import dev.graft.training.SearchReport;
 import dev.graft.training.TrainingData;
 import dev.graft.training.TrainingDefaults;
-import dev.graft.transfer.TransferComparison;
-import dev.graft.transfer.TransferReport;
+import dev.graft.training.TransferComparison;
+import dev.graft.training.TransferReport;
 import dev.graft.web.ApiProblem;
 
 /**

@@ -26,8 +26,8 @@ import dev.graft.training.TrainingListener;
 import dev.graft.training.TrainingRequest;
 import dev.graft.training.TrainingResult;
 import dev.graft.training.TrainingRun;
-import dev.graft.transfer.TransferComparison;
-import dev.graft.transfer.TransferReport;
+import dev.graft.training.TransferComparison;
+import dev.graft.training.TransferReport;
 
 /**
  * compare_baseline on the committed MNIST bases (not a test; {@code bench/transfer-report.sh}, see

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.graft.basemodel.Modality;
-import dev.graft.transfer.TransferComparison;
-import dev.graft.transfer.TransferReport;
+import dev.graft.training.TransferComparison;
+import dev.graft.training.TransferReport;
 
 /**
  * compare_baseline's verdicts on constructed tasks: a base pretrained on stripes helps on stripes at

@@ -1,12 +1,10 @@
-package dev.graft.transfer;
+package dev.graft.training;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
-import dev.graft.training.Example;
-import dev.graft.training.TrainingData;
 
 /** Stratified, seeded fractions of a train split; the validation split stays whole so points compare. */
 final class Subsets {

@@ -1,4 +1,4 @@
-package dev.graft.transfer;
+package dev.graft.training;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** What the extra runs of compare_baseline and the strategy pilots share: figures and scratch files. */
+/** What the extra runs (compare_baseline, the model search) share: figures and scratch files. */
 final class Runs {
 
     private Runs() {

@@ -1,4 +1,4 @@
-package dev.graft.transfer;
+package dev.graft.training;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,17 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.graft.basemodel.Architectures;
-import dev.graft.training.BaseModel;
-import dev.graft.training.CancellationToken;
-import dev.graft.training.EpochStats;
-import dev.graft.training.Example;
-import dev.graft.training.ModelArtifact;
-import dev.graft.training.Strategy;
-import dev.graft.training.TrainingData;
-import dev.graft.training.TrainingListener;
-import dev.graft.training.TrainingRequest;
-import dev.graft.training.TrainingResult;
-import dev.graft.training.TrainingRun;
 
 /**
  * The baseline pass of {@code compare_baseline}: after the adapted model is trained, trains a

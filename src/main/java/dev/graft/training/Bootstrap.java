@@ -1,4 +1,4 @@
-package dev.graft.transfer;
+package dev.graft.training;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
