@@ -114,16 +114,6 @@ class TorchScriptJobEndToEndTest {
     }
 
     private String awaitModel(String job) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        JsonNode view;
-        do {
-            view = api.get("/v1/fine_tuning/jobs/" + job).json();
-            if (view.get("status").asString().equals("succeeded")) {
-                return view.get("fine_tuned_model").asString();
-            }
-            assertThat(view.get("status").asString()).as(view.toString()).isIn("queued", "running");
-            Thread.sleep(200);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("Job did not succeed in time: " + view);
+        return api.awaitFineTunedModel(job, Duration.ofSeconds(120));
     }
 }

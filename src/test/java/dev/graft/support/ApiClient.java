@@ -174,6 +174,27 @@ public final class ApiClient {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
+    /**
+     * Polls a fine-tuning job until it succeeds and returns its model id; fails at once when the job
+     * fails or is cancelled, and after {@code timeout} otherwise.
+     */
+    public String awaitFineTunedModel(String job, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode view;
+        do {
+            view = get("/v1/fine_tuning/jobs/" + job).json();
+            String status = view.get("status").asString();
+            if (status.equals("succeeded")) {
+                return view.get("fine_tuned_model").asString();
+            }
+            if (!status.equals("queued") && !status.equals("running")) {
+                throw new AssertionError("Job " + job + " ended " + status + ": " + view);
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("Job did not succeed in time: " + view);
+    }
+
     public record Response(int status, String contentType, String body, HttpResponse<String> raw) {
 
         public JsonNode json() {
