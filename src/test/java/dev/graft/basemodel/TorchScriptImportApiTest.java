@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +19,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 import dev.graft.storage.ArtifactStore;
+import dev.graft.support.StoredState;
 import dev.graft.support.ApiClient;
 import dev.graft.support.Fixtures;
 import dev.graft.support.GraftServerTest;
@@ -169,12 +169,7 @@ class TorchScriptImportApiTest {
     }
 
     private List<Path> files() {
-        try (Stream<Path> all = Files.walk(root())) {
-            return all.filter(Files::isRegularFile).sorted().toList();
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return StoredState.regularFiles(root());
     }
 
     private static List<String> strings(JsonNode array) {

@@ -36,6 +36,7 @@ import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 import dev.graft.storage.ArtifactStore;
+import dev.graft.support.StoredState;
 import dev.graft.support.ApiClient;
 import dev.graft.support.Fixtures;
 import dev.graft.support.GraftServerTest;
@@ -345,8 +346,8 @@ class UrlImportApiTest {
     }
 
     private List<Path> downloads() {
-        try (Stream<Path> all = Files.walk(store.directory("downloads"))) {
-            return all.filter(Files::isRegularFile).toList();
+        try {
+            return StoredState.regularFiles(store.directory("downloads"));
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -355,12 +356,7 @@ class UrlImportApiTest {
 
     /** Every file in the store, staging included: imports, datasets, models, downloads. */
     private List<Path> files() {
-        try (Stream<Path> all = Files.walk(root())) {
-            return all.filter(Files::isRegularFile).sorted().toList();
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return StoredState.regularFiles(root());
     }
 
     private static String sha256(byte[] bytes) {

@@ -37,6 +37,16 @@ public record StoredState(Map<String, List<String>> rows, List<String> files) {
         return new StoredState(rows, files(storeRoot));
     }
 
+    /** The regular files under {@code dir}, at any depth, sorted. */
+    public static List<Path> regularFiles(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            return paths.filter(Files::isRegularFile).sorted().toList();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static List<String> files(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
             return paths.filter(p -> !p.equals(root)).sorted()
